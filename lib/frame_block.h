@@ -1,0 +1,57 @@
+/* gr-semdiff: the frame discipline shared by every stream-rate block.
+ *
+ * Frames are length-tagged (packet_len) runs of complex samples with a frame_id tag on their first
+ * item. frame_block reads them itself instead of deriving from gr::tagged_stream_block, because
+ * that class throws (and stops the flowgraph) on a missing length tag. Here a bad frame — missing
+ * or non-integer length tag, wrong length, NaN/Inf samples — is logged, counted by reason and
+ * dropped, and the block resynchronises on the next length tag. Tags on a frame's first item
+ * (frame_id and any metadata) travel to the output frame's first item.
+ */
+#ifndef INCLUDED_SEMDIFF_FRAME_BLOCK_H
+#define INCLUDED_SEMDIFF_FRAME_BLOCK_H
+
+#include <gnuradio/block.h>
+#include <map>
+#include <mutex>
+#include <string>
+
+namespace gr {
+namespace semdiff {
+
+class frame_block : virtual public gr::block
+{
+public:
+    std::map<std::string, uint64_t> frame_stats() const;
+
+protected:
+    //! Must be called from the most-derived constructor (after gr::block is constructed).
+    void setup_frames(const std::string& len_tag_key, int in_len, int out_len);
+    /*!
+     * Process one frame of in_len samples into out_len samples. Add metadata to out_tags (key,value;
+     * offsets are filled in). Return an empty string, or a drop reason (the frame is then counted
+     * under "dropped_<reason>" and nothing is produced).
+     */
+    virtual std::string process_frame(const gr_complex* in,
+                                      gr_complex* out,
+                                      std::vector<std::pair<pmt::pmt_t, pmt::pmt_t>>& out_tags) = 0;
+
+    void forecast(int noutput_items, gr_vector_int& ninput_items_required) override;
+    int general_work(int noutput_items,
+                     gr_vector_int& ninput_items,
+                     gr_vector_const_void_star& input_items,
+                     gr_vector_void_star& output_items) override;
+
+private:
+    pmt::pmt_t d_len_key;
+    int d_in_len = 0, d_out_len = 0;
+    uint64_t d_skip = 0;         //!< samples of a dropped frame still to discard
+    bool d_in_gap = false;       //!< inside a run of untagged samples (counted once)
+    mutable std::mutex d_stats_mutex;
+    std::map<std::string, uint64_t> d_stats;
+    void count(const std::string& what, uint64_t n = 1);
+    std::string frame_name(const std::vector<tag_t>& tags) const;
+};
+
+} // namespace semdiff
+} // namespace gr
+#endif

@@ -1,0 +1,39 @@
+"""gr-semdiff: diffusion-aided semantic image communication for GNU Radio.
+
+``from gnuradio import semdiff`` gives the GNU Radio blocks (C++ through pybind11, Python blocks over
+the torch core). The torch core (``semdiff.phy``, ``semdiff.models``, ``semdiff.decoders``,
+``semdiff.eval``) never imports GNU Radio, and importing it does not load the C++ bindings: they load
+on first use of a block name (PEP 562 module ``__getattr__``).
+"""
+from __future__ import annotations
+
+import importlib
+
+# name -> module that defines it (relative); C++ blocks come from the pybind11 module
+_LAZY = {
+    "grid_spec": ".semdiff_python",
+    "ofdm_framer": ".semdiff_python",
+    "papr_clipper": ".semdiff_python",
+    "ofdm_deframer": ".semdiff_python",
+    "frame_interleaver": ".semdiff_python",
+    "multipath_channel": ".semdiff_python",
+    "grid_spec_from": ".gr_glue",
+    "grid_from": ".gr_glue",
+    "pdp_from": ".gr_glue",
+    "interleaver_perm": ".gr_glue",
+}
+
+__all__ = sorted(_LAZY)
+
+
+def __getattr__(name: str):
+    mod = _LAZY.get(name)
+    if mod is None:
+        raise AttributeError(f"module 'gnuradio.semdiff' has no attribute {name!r}")
+    value = getattr(importlib.import_module(mod, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_LAZY))

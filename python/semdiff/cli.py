@@ -1,0 +1,75 @@
+"""``gr-semdiff``: train, eval, bench, demo. Each sub-command lives in its own module; this file only
+parses arguments and dispatches."""
+from __future__ import annotations
+
+import argparse
+import shlex
+import sys
+from pathlib import Path
+
+from .paths import models_dir
+
+
+def _threads(n: int | None):
+    if n:
+        import torch
+        torch.set_num_threads(n)
+
+
+def _train(args) -> int:
+    command = "gr-semdiff " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    out_root = Path(args.out) if args.out else models_dir()
+    run_root = Path(args.runs)
+    if args.what == "prior":
+        from .train.prior import train_prior
+        train_prior(out_root / (args.name or "prior_fmnist"), run_root / (args.name or "prior_fmnist"),
+                    data=args.data, steps=args.steps or 20000, batch=args.batch or 64, lr=args.lr or 2e-4,
+                    seed=args.seed, resume=args.resume, ckpt_every=args.ckpt_every or 500, command=command)
+    elif args.what == "jscc":
+        from .train.jscc import train_jscc
+        name = args.name or f"jscc_fmnist_{args.channel}_cbr1-{round(1 / args.cbr)}"
+        train_jscc(out_root / name, run_root / name, cbr=args.cbr, data=args.data, steps=args.steps or 15000,
+                   batch=args.batch or 64, lr=args.lr or 1e-3, seed=args.seed, resume=args.resume,
+                   channel=args.channel, link_preset=args.link_preset, ckpt_every=args.ckpt_every or 1000,
+                   command=command)
+    else:
+        from importlib import import_module
+        mod = import_module(f".train.{args.what.replace('-', '_')}", __package__)
+        mod.main(args, out_root, run_root, command)
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    p = argparse.ArgumentParser(prog="gr-semdiff", description=__doc__)
+    p.add_argument("--threads", type=int, default=None, help="torch CPU threads")
+    sub = p.add_subparsers(dest="cmd", required=True)
+
+    t = sub.add_parser("train", help="train a model (resumable)")
+    t.add_argument("what", choices=["jscc", "prior", "symbol-prior", "classifier"])
+    t.add_argument("--data", default="fashion-mnist", help="'fashion-mnist' or an image folder")
+    t.add_argument("--steps", type=int)
+    t.add_argument("--batch", type=int)
+    t.add_argument("--lr", type=float)
+    t.add_argument("--seed", type=int, default=0)
+    t.add_argument("--resume", action="store_true")
+    t.add_argument("--ckpt-every", type=int)
+    t.add_argument("--name", help="model name (directory/file stem in the zoo)")
+    t.add_argument("--out", help="model zoo directory (default: the shipped models/)")
+    t.add_argument("--runs", default="runs", help="checkpoint directory")
+    t.add_argument("--cbr", type=float, default=1 / 8)
+    t.add_argument("--channel", default="awgn", choices=["awgn", "ofdm"])
+    t.add_argument("--link-preset", default="default")
+    t.add_argument("--jscc", help="(symbol-prior) source JSCC model name")
+    t.add_argument("--source", default="jscc", help="(symbol-prior) jscc | qpsk | 16qam | ofdm")
+    t.set_defaults(func=_train)
+    return p
+
+
+def main(argv=None) -> int:
+    args = build_parser().parse_args(argv)
+    _threads(args.threads)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())
