@@ -21,6 +21,9 @@ _LAZY = {
     "grid_from": ".gr_glue",
     "pdp_from": ".gr_glue",
     "interleaver_perm": ".gr_glue",
+    "link_blocks": ".gr_glue",
+    "symbol_frame_source": ".blocks.symbol_frames",
+    "symbol_frame_probe": ".blocks.symbol_frames",
 }
 
 __all__ = sorted(_LAZY)

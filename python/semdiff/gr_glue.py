@@ -2,10 +2,8 @@
 ResourceGrid / LinkConfig becomes constructor arguments, so GRC, the tests and the demo agree."""
 from __future__ import annotations
 
-from .phy.channels import exp_pdp
-from .phy.grid import ResourceGrid
-from .phy.interleaver import Interleaver
-from .phy.link import preset
+from .phy.grid import ResourceGrid, grid_preset
+from .phy.profiles import exponential_pdp, seeded_permutation
 
 
 def grid_spec_from(grid: ResourceGrid):
@@ -26,13 +24,35 @@ def grid_spec_from(grid: ResourceGrid):
 def grid_from(preset_name: str = "default", k: int = 128, pilot_type: str = "block", **overrides):
     """A C++ grid_spec from a link preset; zero/None overrides keep the preset's value (GRC passes 0)."""
     overrides = {key: v for key, v in overrides.items() if v not in (None, 0, "")}
-    return grid_spec_from(preset(preset_name, k, pilot_type, **overrides).grid)
+    return grid_spec_from(grid_preset(preset_name, k, pilot_type, **overrides))
 
 
 def pdp_from(n_taps: int = 8, decay: float = 4.0) -> list[float]:
     """The exponential power-delay profile the LMMSE estimator assumes (DiffCom §III-D)."""
-    return [float(p) for p in exp_pdp(n_taps, decay)]
+    return [float(p) for p in exponential_pdp(n_taps, decay)]
 
 
 def interleaver_perm(k: int, seed: int | None = 0) -> list[int]:
-    return [int(i) for i in Interleaver(k, seed).perm]
+    return [int(i) for i in seeded_permutation(k, seed)]
+
+
+def link_blocks(cfg, snr_db: float = 20.0, seed: int = 0, known_noise_var: float = 0.0) -> dict:
+    """The GNU Radio blocks of one LinkConfig, in chain order:
+    interleaver → framer → clipper → channel → deframer → deinterleaver."""
+    from . import semdiff_python as b
+
+    g = cfg.grid
+    spec = grid_spec_from(g)
+    perm = interleaver_perm(g.k, cfg.interleaver_seed)
+    ch = cfg.channel
+    ratio = float("inf") if cfg.clip_ratio is None else float(cfg.clip_ratio)
+    estimator = cfg.estimator if cfg.estimator in ("ls", "lmmse", "none") else "lmmse"
+    return {
+        "interleaver": b.frame_interleaver(perm, False),
+        "framer": b.ofdm_framer(spec),
+        "clipper": b.papr_clipper(g.frame_len, ratio),
+        "channel": b.multipath_channel(g.frame_len, ch.kind, ch.n_taps, ch.decay, snr_db, seed),
+        "deframer": b.ofdm_deframer(spec, estimator, cfg.equalizer, [float(p) for p in ch.pdp],
+                                    known_noise_var),
+        "deinterleaver": b.frame_interleaver(perm, True),
+    }

@@ -18,17 +18,14 @@ from dataclasses import dataclass
 
 import torch
 
+from .profiles import exponential_pdp
+
 CHANNELS = ("none", "awgn", "rayleigh", "multipath")
 
 
 def exp_pdp(n_taps: int, decay: float) -> torch.Tensor:
     """σ_l² = c·exp(-l/r), normalised to unit total power (DiffCom §III-D)."""
-    if n_taps < 1:
-        raise ValueError(f"n_taps must be >= 1, got {n_taps}")
-    if not decay > 0:
-        raise ValueError(f"decay r must be > 0, got {decay}")
-    p = torch.exp(-torch.arange(n_taps, dtype=torch.float64) / decay)
-    return (p / p.sum()).float()
+    return torch.from_numpy(exponential_pdp(n_taps, decay))
 
 
 def noise_var(snr_db) -> torch.Tensor:

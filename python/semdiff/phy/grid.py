@@ -140,3 +140,12 @@ def diffcom_grid(k: int, pilot_type: str = "block", **kw) -> ResourceGrid:
     """DiffCom §IV-A.3: 256 subcarriers, all used, CP 10, one block pilot symbol."""
     return ResourceGrid(fft_len=256, cp_len=10, k=k, guard_left=0, guard_right=0, dc_null=False,
                         pilot_type=pilot_type, n_pilot_symbols=1, **kw)
+
+
+GRID_PRESETS = {"default": default_grid, "diffcom": diffcom_grid}
+
+
+def grid_preset(name: str, k: int, pilot_type: str = "block", **overrides) -> ResourceGrid:
+    if name not in GRID_PRESETS:
+        raise ValueError(f"unknown link preset {name!r}; choose from {sorted(GRID_PRESETS)}")
+    return GRID_PRESETS[name](k, pilot_type, **overrides)

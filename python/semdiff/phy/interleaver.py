@@ -2,19 +2,17 @@
 fade hits scattered latent positions rather than one region of the image)."""
 from __future__ import annotations
 
-import numpy as np
 import torch
+
+from .profiles import seeded_permutation
 
 
 class Interleaver:
     """A fixed pseudo-random permutation of k symbols; ``seed=None`` is the identity."""
 
     def __init__(self, k: int, seed: int | None = 0):
-        if k <= 0:
-            raise ValueError(f"k must be positive, got {k}")
         self.k, self.seed = k, seed
-        perm = np.arange(k) if seed is None else np.random.default_rng([seed, k]).permutation(k)
-        self.perm = torch.as_tensor(perm, dtype=torch.long)
+        self.perm = torch.as_tensor(seeded_permutation(k, seed), dtype=torch.long)
         self.inv = torch.empty_like(self.perm)
         self.inv[self.perm] = torch.arange(k)
 

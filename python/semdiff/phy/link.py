@@ -16,7 +16,7 @@ import torch
 from .channels import ChannelModel, apply_taps, awgn, frequency_response, noise_var
 from .clipping import clip
 from .estimation import EQUALIZERS, ChannelEstimator, equalize
-from .grid import ResourceGrid, default_grid, diffcom_grid
+from .grid import ResourceGrid, default_grid, grid_preset
 from .interleaver import Interleaver
 from .ofdm import OFDMModem
 
@@ -48,13 +48,10 @@ def preset(name: str, k: int, pilot_type: str = "block", **overrides) -> LinkCon
     """``default``: FFT 64 / CP 16 / 52 carriers, one frame per 32×32 image; ``diffcom``: FFT 256, CP 10,
     1 pilot symbol (DiffCom §IV-A.3). Both: multipath L = 8, r = 4, LMMSE + MMSE. Keyword overrides
     go to LinkConfig fields, or to the grid when they name a grid field."""
-    grids = {"default": default_grid, "diffcom": diffcom_grid}
-    if name not in grids:
-        raise ValueError(f"unknown link preset {name!r}; choose from {sorted(grids)}")
     grid_fields = set(ResourceGrid.__dataclass_fields__)
     grid_kw = {k_: v for k_, v in overrides.items() if k_ in grid_fields}
     link_kw = {k_: v for k_, v in overrides.items() if k_ not in grid_fields}
-    return LinkConfig(grid=grids[name](k, pilot_type, **grid_kw), **link_kw)
+    return LinkConfig(grid=grid_preset(name, k, pilot_type, **grid_kw), **link_kw)
 
 
 @dataclass

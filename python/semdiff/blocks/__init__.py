@@ -1,0 +1,1 @@
+"""Python GNU Radio blocks: thin adapters over the torch core and small test/demo utilities."""
