@@ -10,22 +10,23 @@ namespace gr {
 namespace semdiff {
 
 //! Clip n samples in -> out (may alias). Returns the number of clipped samples.
+//! Written over interleaved floats so the compiler vectorises both passes.
 inline int papr_clip(const gr_complex* in, gr_complex* out, int n, float ratio)
 {
-    double p = 0;
-    for (int i = 0; i < n; i++)
-        p += std::norm(in[i]);
-    const float a_max = ratio * float(std::sqrt(p / n));
-    const float a2 = a_max * a_max;
+    const float* x = reinterpret_cast<const float*>(in);
+    float* y = reinterpret_cast<float*>(out);
+    float p = 0;
+    for (int i = 0; i < 2 * n; i++)
+        p += x[i] * x[i];
+    const float a2 = ratio * ratio * (p / n);
     int clipped = 0;
     for (int i = 0; i < n; i++) {
-        const float m2 = std::norm(in[i]);
-        if (m2 > a2) {
-            out[i] = in[i] * (a_max / std::sqrt(m2));
-            clipped++;
-        } else {
-            out[i] = in[i];
-        }
+        const float re = x[2 * i], im = x[2 * i + 1];
+        const float m2 = re * re + im * im;
+        const float g = m2 > a2 ? std::sqrt(a2 / m2) : 1.0f;
+        clipped += m2 > a2;
+        y[2 * i] = re * g;
+        y[2 * i + 1] = im * g;
     }
     return clipped;
 }

@@ -39,8 +39,9 @@ if [ ! -f build/CMakeCache.txt ]; then
   say "cmake: configuring"
   cmake -S . -B build -DCMAKE_INSTALL_PREFIX="$ROOT/.prefix" -DCMAKE_BUILD_TYPE=Release >/dev/null
 fi
-cmake --build build -j"$(nproc)" 2>&1 | grep -E "error|warning: unused" >&2 || true
-cmake --build build -j"$(nproc)" >/dev/null   # fails loudly if the build is broken
+if ! cmake --build build -j"$(nproc)" > build/last-build.log 2>&1; then
+  tail -40 build/last-build.log >&2; echo "[setup] build failed (build/last-build.log)" >&2; exit 1
+fi
 cmake --install build >/dev/null
 
 PYDIR="$ROOT/.prefix/lib/python3/dist-packages"

@@ -62,6 +62,22 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--jscc", help="(symbol-prior) source JSCC model name")
     t.add_argument("--source", default="jscc", help="(symbol-prior) jscc | qpsk | 16qam | ofdm")
     t.set_defaults(func=_train)
+
+    b = sub.add_parser("bench", help="throughput benchmarks (ratios measured in one run)")
+    bsub = b.add_subparsers(dest="what", required=True)
+    bp = bsub.add_parser("phy", help="C++ PHY blocks vs GNU Radio's OFDM chains and a bare FFT")
+    bp.add_argument("--preset", default="default", choices=["default", "diffcom"])
+    bp.add_argument("--k", type=int, default=52 * 6)
+    bp.add_argument("--frames", type=int, default=40000)
+    bp.add_argument("--repeats", type=int, default=3)
+    bp.set_defaults(func=lambda a: __import__(f"{__package__}.bench.phy", fromlist=["main"]).main(a))
+
+    d = sub.add_parser("demo", help="the loopback demo (compiles and runs examples/loopback_phy.grc)")
+    d.add_argument("--frames", type=int, default=20)
+    d.add_argument("--snr-db", type=float, default=20.0)
+    d.add_argument("--clip", type=float, default=1.4)
+    d.add_argument("--out", default="out")
+    d.set_defaults(func=lambda a: __import__(f"{__package__}.demo", fromlist=["main"]).main(a))
     return p
 
 
