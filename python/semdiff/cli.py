@@ -17,7 +17,7 @@ def _threads(n: int | None):
 
 
 def _train(args) -> int:
-    command = "gr-semdiff " + " ".join(shlex.quote(a) for a in sys.argv[1:])
+    command = "gr-semdiff " + " ".join(shlex.quote(a) for a in args.argv)
     out_root = Path(args.out) if args.out else models_dir()
     run_root = Path(args.runs)
     if args.what == "prior":
@@ -36,6 +36,18 @@ def _train(args) -> int:
         from importlib import import_module
         mod = import_module(f".train.{args.what.replace('-', '_')}", __package__)
         mod.main(args, out_root, run_root, command)
+    return 0
+
+
+def _samples(args) -> int:
+    from .eval.grid import save_grid
+    from .models.prior import sample_prior
+    from .models.zoo import load_image_prior
+
+    unet, sched = load_image_prior(args.prior)
+    x = sample_prior(unet, sched, args.n, steps=args.steps, seed=args.seed)
+    path = save_grid(x, args.out, title=f"{args.prior}: {args.n} samples, DDIM {args.steps} steps, seed {args.seed}")
+    print(f"wrote {path}")
     return 0
 
 
@@ -60,7 +72,9 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--channel", default="awgn", choices=["awgn", "ofdm"])
     t.add_argument("--link-preset", default="default")
     t.add_argument("--jscc", help="(symbol-prior) source JSCC model name")
-    t.add_argument("--source", default="jscc", help="(symbol-prior) jscc | qpsk | 16qam | ofdm")
+    t.add_argument("--source", default="jscc",
+                   help="(symbol-prior) jscc | jscc-pair | qpsk | 16qam | ofdm | tone | chirp | gaussian")
+    t.add_argument("--limit", type=int, help="(symbol-prior) encode only this many training images")
     t.set_defaults(func=_train)
 
     b = sub.add_parser("bench", help="throughput benchmarks (ratios measured in one run)")
@@ -71,6 +85,23 @@ def build_parser() -> argparse.ArgumentParser:
     bp.add_argument("--frames", type=int, default=40000)
     bp.add_argument("--repeats", type=int, default=3)
     bp.set_defaults(func=lambda a: __import__(f"{__package__}.bench.phy", fromlist=["main"]).main(a))
+
+    e = sub.add_parser("eval", help="evaluation tables")
+    esub = e.add_subparsers(dest="what", required=True)
+    em = esub.add_parser("models", help="the shipped model zoo: codecs, classifier, priors")
+    em.add_argument("--n-codec", type=int, default=10000, help="test images for the codec table")
+    em.add_argument("--n-fid", type=int, default=1000, help="images per FID set")
+    em.add_argument("--ddim-steps", type=int, default=50)
+    em.add_argument("--json", help="also write the numbers here")
+    em.set_defaults(func=lambda a: __import__(f"{__package__}.eval.zoo_report", fromlist=["main"]).main(a))
+
+    s = sub.add_parser("samples", help="write a PNG grid of prior samples")
+    s.add_argument("--prior", default="prior_fmnist")
+    s.add_argument("-n", type=int, default=64)
+    s.add_argument("--steps", type=int, default=50, help="DDIM steps")
+    s.add_argument("--seed", type=int, default=0)
+    s.add_argument("--out", default="out/prior_samples.png")
+    s.set_defaults(func=_samples)
 
     d = sub.add_parser("demo", help="the loopback demo (compiles and runs examples/loopback_phy.grc)")
     d.add_argument("--frames", type=int, default=20)
@@ -83,6 +114,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv=None) -> int:
     args = build_parser().parse_args(argv)
+    args.argv = list(sys.argv[1:] if argv is None else argv)  # recorded in the model manifest
     _threads(args.threads)
     return args.func(args)
 

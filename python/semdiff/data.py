@@ -46,7 +46,7 @@ def _read_idx(path: Path) -> np.ndarray:
 
 def to_model_range(u8: np.ndarray | torch.Tensor) -> torch.Tensor:
     """uint8 [0, 255] -> float32 [-1, 1]."""
-    t = torch.as_tensor(np.asarray(u8)).float()
+    t = torch.from_numpy(np.array(u8, dtype=np.float32)) if not torch.is_tensor(u8) else u8.float()
     return t / 127.5 - 1.0
 
 
@@ -71,7 +71,7 @@ class FashionMNIST(Dataset):
         pad = (size - images.shape[1]) // 2
         if pad < 0:
             raise DataError(f"size {size} is smaller than the 28x28 Fashion-MNIST images")
-        x = to_model_range(images.copy())[:, None]
+        x = to_model_range(images)[:, None]
         self.images = torch.nn.functional.pad(x, (pad, size - 28 - pad, pad, size - 28 - pad), value=-1.0)
         self.labels = torch.as_tensor(labels.astype(np.int64))
         self.channels, self.size = 1, size

@@ -42,18 +42,46 @@ def save_prior(directory: Path, unet: UNet2DModel, scheduler: DDPMScheduler | No
 
 
 def load_prior(directory: Path) -> tuple[UNet2DModel, DDPMScheduler]:
-    """Load a diffusers-format prior from a local directory (never the hub)."""
+    """Load a diffusers-format prior from a local directory (never the hub): either a UNet2DModel
+    directory (config.json + weights, scheduler/ beside) or a saved DDPMPipeline (unet/, scheduler/)."""
     directory = Path(directory)
+    if not directory.is_dir():
+        raise ModelFileError(f"prior directory not found: {directory}")
+    if (directory / "unet" / "config.json").exists():
+        unet, _ = load_prior(directory / "unet")
+        sched_dir = directory / "scheduler"
+        return unet, (DDPMScheduler.from_pretrained(sched_dir, local_files_only=True) if sched_dir.exists()
+                      else make_scheduler())
     weights = directory / "diffusion_pytorch_model.safetensors"
     if not (directory / "config.json").exists():
         raise ModelFileError(f"no diffusers prior in {directory} (config.json missing)")
     if weights.exists():
         verify_against_manifest(weights)
     try:
-        unet = UNet2DModel.from_pretrained(directory, local_files_only=True, use_safetensors=True)
+        unet = UNet2DModel.from_pretrained(directory, local_files_only=True, use_safetensors=True,
+                                           low_cpu_mem_usage=False)
     except (OSError, ValueError, RuntimeError) as e:
         raise ModelFileError(f"cannot load the diffusers prior in {directory}: {e}") from e
     sched_dir = directory / "scheduler"
     scheduler = (DDPMScheduler.from_pretrained(sched_dir, local_files_only=True) if sched_dir.exists()
                  else make_scheduler())
     return unet.eval(), scheduler
+
+
+@torch.no_grad()
+def sample_prior(unet: UNet2DModel, scheduler: DDPMScheduler, n: int, steps: int = 50, batch: int = 250,
+                 seed: int = 0, eta: float = 0.0) -> torch.Tensor:
+    """Unconditional samples in [-1, 1] with diffusers' DDIM solver over the prior's own schedule."""
+    from diffusers import DDIMScheduler
+
+    ddim = DDIMScheduler.from_config(scheduler.config)
+    ddim.set_timesteps(steps)
+    g = torch.Generator().manual_seed(seed)
+    c, s = unet.config.in_channels, unet.config.sample_size
+    out = []
+    for i in range(0, n, batch):
+        x = torch.randn(min(batch, n - i), c, s, s, generator=g)
+        for t in ddim.timesteps:
+            x = ddim.step(unet(x, t).sample, t, x, eta=eta, generator=g).prev_sample
+        out.append(x.clamp(-1, 1))
+    return torch.cat(out)
