@@ -9,7 +9,9 @@ and a bare batched FFT of the same size, all measured in this run on this machin
 """
 from __future__ import annotations
 
+import subprocess
 import time
+from pathlib import Path
 
 import numpy as np
 import pmt
@@ -114,7 +116,22 @@ def bench_phy(preset_name: str = "default", k: int = 52 * 6, frames: int = 40000
     bare = max(res["numpy_fft_msps"], res["torch_fft_msps"])
     res["tx_vs_bare_fft"] = res["ours_tx_msps"] / bare
     res["rx_vs_bare_fft"] = res["ours_rx_msps"] / bare
+    # the DSP classes alone (C++ loop, no scheduler or buffers) and FFTW on the same batch of symbols
+    exe = _dsp_bench_binary()
+    if exe:
+        tx, rx, f = (float(v) for v in subprocess.run([exe, str(frames)], capture_output=True, text=True,
+                                                      check=True).stdout.split())
+        res.update(dsp_tx_msps=tx, dsp_rx_msps=rx, fftw_msps=f)
     return res
+
+
+def _dsp_bench_binary() -> str | None:
+    try:
+        from .._install_paths import LIBEXEC_DIR
+    except ImportError:
+        return None
+    exe = Path(LIBEXEC_DIR) / "bench_semdiff_dsp"
+    return str(exe) if exe.exists() else None
 
 
 def main(args) -> int:
@@ -131,4 +148,8 @@ def main(args) -> int:
         print(f"  {name:58s} {v:8.1f} MS/s")
     print(f"  ratio TX ours/GNU Radio  {r['tx_vs_gr']:.2f}x    ratio RX ours/GNU Radio  {r['rx_vs_gr']:.2f}x")
     print(f"  ratio TX ours/bare FFT   {r['tx_vs_bare_fft']:.2f}     ratio RX ours/bare FFT   {r['rx_vs_bare_fft']:.2f}")
+    if "dsp_tx_msps" in r:
+        print(f"  DSP classes alone (no scheduler): TX {r['dsp_tx_msps']:.1f} MS/s, RX {r['dsp_rx_msps']:.1f} MS/s; "
+              f"FFTW batch of the same symbols {r['fftw_msps']:.1f} MS/s "
+              f"(TX {r['dsp_tx_msps'] / r['fftw_msps']:.2f}, RX {r['dsp_rx_msps'] / r['fftw_msps']:.2f} of it)")
     return 0
