@@ -1,0 +1,6 @@
+"""Decoding methods, chosen by name from one registry: ``decode(method, rx, ctx, **params)``."""
+from . import blind_diffcom, deepjscc, diffcom  # noqa: F401  (registration)
+from .context import DecodeContext, RxBatch
+from .registry import DecodeResult, decode, get_method, methods
+
+__all__ = ["DecodeContext", "RxBatch", "DecodeResult", "decode", "get_method", "methods"]

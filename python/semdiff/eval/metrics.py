@@ -7,9 +7,12 @@ from __future__ import annotations
 
 import torch
 from torch import nn
-from torchmetrics.image import (FrechetInceptionDistance, KernelInceptionDistance,
-                                MultiScaleStructuralSimilarityIndexMeasure, PeakSignalNoiseRatio,
+from torchmetrics.image import (MultiScaleStructuralSimilarityIndexMeasure, PeakSignalNoiseRatio,
                                 StructuralSimilarityIndexMeasure)
+# imported from their modules: the package namespace only exports them when torch-fidelity (Inception
+# weights, which cannot be downloaded here) is installed; with our own feature net it is not needed
+from torchmetrics.image.fid import FrechetInceptionDistance
+from torchmetrics.image.kid import KernelInceptionDistance
 
 from ..models.classifier import FashionClassifier
 
