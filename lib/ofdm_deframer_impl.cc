@@ -12,7 +12,8 @@ class ofdm_deframer_impl : public ofdm_deframer, public frame_block
     ofdm_receiver d_rx;
     frame_csi d_csi;
     const pmt::pmt_t k_nv = pmt::mp("noise_var"), k_snr = pmt::mp("snr_db"),
-                     k_h = pmt::mp("h_est");
+                     k_h = pmt::mp("h_est"), k_eq = pmt::mp("equalized");
+    const bool d_equalized;
 
 public:
     ofdm_deframer_impl(const grid_spec& grid,
@@ -24,7 +25,8 @@ public:
         : gr::block("ofdm_deframer",
                     io_signature::make(1, 1, sizeof(gr_complex)),
                     io_signature::make(1, 1, sizeof(gr_complex))),
-          d_rx(grid, est, eq, pdp, nv)
+          d_rx(grid, est, eq, pdp, nv),
+          d_equalized(est != "none")
     {
         setup_frames(key, grid.frame_len(), grid.k);
     }
@@ -39,6 +41,7 @@ public:
         meta.emplace_back(k_nv, pmt::from_double(d_csi.noise_var));
         meta.emplace_back(k_snr, pmt::from_double(d_csi.snr_db));
         meta.emplace_back(k_h, pmt::init_c32vector(d_csi.h_est.size(), d_csi.h_est));
+        meta.emplace_back(k_eq, pmt::from_bool(d_equalized));
         return "";
     }
 };

@@ -24,6 +24,10 @@ _LAZY = {
     "link_blocks": ".gr_glue",
     "symbol_frame_source": ".blocks.symbol_frames",
     "symbol_frame_probe": ".blocks.symbol_frames",
+    "image_source": ".blocks.image_io",
+    "image_sink": ".blocks.image_io",
+    "jscc_encoder": ".blocks.jscc_encoder",
+    "diffusion_decoder": ".blocks.diffusion_decoder",
 }
 
 __all__ = sorted(_LAZY)

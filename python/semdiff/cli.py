@@ -103,11 +103,16 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--out", default="out/prior_samples.png")
     s.set_defaults(func=_samples)
 
-    d = sub.add_parser("demo", help="the loopback demo (compiles and runs examples/loopback_phy.grc)")
-    d.add_argument("--frames", type=int, default=20)
-    d.add_argument("--snr-db", type=float, default=20.0)
+    d = sub.add_parser("demo", help="the image loopback demo (multipath + clipping, DeepJSCC vs HiFi-DiffCom)")
+    d.add_argument("--images", type=int, default=16)
+    d.add_argument("--snr-db", type=float, default=10.0)
     d.add_argument("--clip", type=float, default=1.4)
+    d.add_argument("--seed", type=int, default=0)
+    d.add_argument("--threads", type=int, default=2, dest="threads")
+    d.add_argument("--timeout", type=float, default=600)
     d.add_argument("--out", default="out")
+    d.add_argument("--phy", action="store_true", help="PHY-only loopback (examples/loopback_phy.grc) instead")
+    d.add_argument("--frames", type=int, default=20, help="(--phy) frames")
     d.set_defaults(func=lambda a: __import__(f"{__package__}.demo", fromlist=["main"]).main(a))
     return p
 
