@@ -30,14 +30,18 @@ def image_pdu(img_u8: np.ndarray, meta: dict):
     return pmt.cons(dict_to_meta(meta), pmt.init_u8vector(img_u8.size, img_u8.reshape(-1).tolist()))
 
 
-def image_from_pdu(pdu) -> tuple[np.ndarray, dict]:
-    """PDU -> (uint8 image (H, W, C), meta); ValueError naming what is wrong."""
+def _split(pdu, is_vector, kind: str):
     if not pmt.is_pair(pdu):
         raise ValueError("not a PDU (expected a pair of metadata and vector)")
-    meta = meta_to_dict(pmt.car(pdu))
     vec = pmt.cdr(pdu)
-    if not pmt.is_u8vector(vec):
-        raise ValueError("image PDU must carry a u8vector")
+    if not is_vector(vec):
+        raise ValueError(f"{kind} PDU has the wrong vector type")
+    return meta_to_dict(pmt.car(pdu)), vec
+
+
+def image_from_pdu(pdu) -> tuple[np.ndarray, dict]:
+    """PDU -> (uint8 image (H, W, C), meta); ValueError naming what is wrong."""
+    meta, vec = _split(pdu, pmt.is_u8vector, "image (u8vector)")
     try:
         h, w, c = int(meta["height"]), int(meta["width"]), int(meta["channels"])
     except (KeyError, TypeError, ValueError):
@@ -50,12 +54,7 @@ def image_from_pdu(pdu) -> tuple[np.ndarray, dict]:
 
 def symbols_from_pdu(pdu, k: int) -> tuple[np.ndarray, dict]:
     """PDU of k complex symbols (+ CSI metadata) -> (symbols, meta); ValueError naming what is wrong."""
-    if not pmt.is_pair(pdu):
-        raise ValueError("not a PDU (expected a pair of metadata and vector)")
-    meta = meta_to_dict(pmt.car(pdu))
-    vec = pmt.cdr(pdu)
-    if not pmt.is_c32vector(vec):
-        raise ValueError("symbol PDU must carry a c32vector")
+    meta, vec = _split(pdu, pmt.is_c32vector, "symbol (c32vector)")
     z = np.asarray(pmt.c32vector_elements(vec), dtype=np.complex64)
     if len(z) != k:
         raise ValueError(f"symbol PDU has {len(z)} symbols, the decoder expects k={k}")
