@@ -46,6 +46,9 @@ def build(tiny, n_images, method="deepjscc", params=None, snr_db=20.0, **dec_kw)
     tb.connect(enc, *[b[k] for k in ORDER], to_pdu)
     tb.msg_connect(to_pdu, "pdus", dec, "in")
     tb.msg_connect(dec, "out", sink, "in")
+    # Python blocks must outlive the flowgraph run: GNU Radio's C++ side holds no reference to the
+    # Python object behind a Python block (GRC keeps them as attributes of the top block, as here).
+    tb.keep = (src, enc, b, to_pdu, dec, sink)
     return tb, src, dec, sink
 
 
