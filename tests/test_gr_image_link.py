@@ -67,7 +67,7 @@ def test_every_image_is_decoded_and_scored(tiny):
     ids = sorted(r["frame_id"] for r in sink.records)
     assert ids == list(range(12))
     assert all("psnr_db" in r and r["method"] == "deepjscc" for r in sink.records)
-    assert dec.stats["decoded"] == 12
+    assert dec.stats["processed"] == 12
 
 
 def test_overload_drops_are_counted_and_every_frame_accounted(tiny):
@@ -78,7 +78,7 @@ def test_overload_drops_are_counted_and_every_frame_accounted(tiny):
     assert ids == list(range(40))                      # decoded or dropped with a reason, each once
     dropped = [r for r in sink.records if "dropped" in r]
     assert dropped and all(r["dropped"] == "queue_full" for r in dropped)
-    assert dec.stats["decoded"] + dec.stats["dropped_queue_full"] == 40
+    assert dec.stats["processed"] + dec.stats["dropped_queue_full"] == 40
 
 
 def test_method_switch_at_run_time(tiny):
