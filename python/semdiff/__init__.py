@@ -27,7 +27,10 @@ _LAZY = {
     "image_source": ".blocks.image_io",
     "image_sink": ".blocks.image_io",
     "jscc_encoder": ".blocks.jscc_encoder",
+    "jscc_encoder_pdu": ".blocks.jscc_encoder",
     "diffusion_decoder": ".blocks.diffusion_decoder",
+    "interference_injector": ".blocks.interference",
+    "interference_canceller": ".blocks.interference",
 }
 
 __all__ = sorted(_LAZY)

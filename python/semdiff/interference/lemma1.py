@@ -27,9 +27,9 @@ def to_complex(r: torch.Tensor) -> torch.Tensor:
 @dataclass
 class EqualizedModel:
     h_x: torch.Tensor | None      # (B, k) complex, None for AWGN
-    sigma2: float
-    p_x: float = 1.0
-    p_z: float = 1.0
+    sigma2: float | torch.Tensor  # scalar or per frame (B, 1)
+    p_x: float | torch.Tensor = 1.0
+    p_z: float | torch.Tensor = 1.0
 
     @property
     def _den(self):
