@@ -116,7 +116,41 @@ def loopback_images(id_, title, channel_kind, clip_default, jscc):
           blocks, conns)
 
 
+def interference_icdm():
+    blocks = [
+        blk("import_semdiff", "import", {"imports": "from gnuradio import semdiff"}, 200, 90),
+        param("n_images", "Images", "n", "intx", "16", 200),
+        param("snr_db", "SNR (dB)", "s", "eng_float", "20", 320),
+        param("sinr_db", "SINR (dB)", "i", "eng_float", "0", 440),
+        param("interferer", "Interferer class", "", "str", "qpsk", 560),
+        param("out_dir", "Output folder", "o", "str", "out/interference_icdm", 680),
+        blk("source", "semdiff_image_source", {"dataset": "fashion-mnist", "split": "'test'", "start": "0",
+                                                "count": "n_images", "interval_s": "0.0"}, 16, 180),
+        blk("encoder", "semdiff_jscc_encoder_pdu", {"model": "jscc_fmnist_awgn_cbr1-8", "snr_db": "snr_db"}, 220, 180),
+        blk("injector", "semdiff_interference_injector", {"k": "128", "interferer": "interferer", "sinr_db": "sinr_db",
+                                                          "snr_db": "snr_db", "fading": "'rayleigh'", "seed": "0"},
+            420, 180),
+        blk("canceller", "semdiff_interference_canceller", {
+            "k": "128", "signal_prior": "symprior_jscc_k128",
+            "interference_prior": "'symprior_' + interferer.replace('-', '_') + '_k128'", "steps": "40",
+            "order": "2", "beta": "1.0", "gamma": "1.0"}, 620, 180),
+        blk("decoder", "semdiff_diffusion_decoder", {
+            "method": "deepjscc", "params": "{}", "jscc": "jscc_fmnist_awgn_cbr1-8", "prior": "prior_fmnist",
+            "link_preset": "'default'", "pilot_type": "'block'", "clip_ratio": "0.0", "queue_size": "64",
+            "max_batch": "16", "policy": "'drop_oldest'"}, 820, 180),
+        blk("sink", "semdiff_image_sink", {"out_dir": "out_dir + '/frames'", "write_png": "True",
+                                            "log_path": "out_dir + '/frames.jsonl'", "metrics": "True",
+                                            "expected": "n_images", "exit_when_done": "True"}, 1020, 180)]
+    conns = [["source", "out", "encoder", "in"], ["encoder", "out", "injector", "in"],
+             ["injector", "out", "canceller", "in"], ["canceller", "out", "decoder", "in"],
+             ["decoder", "out", "sink", "in"]]
+    write("interference_icdm", "gr-semdiff ICDM interference cancellation",
+          "JSCC symbols + an interferer at a set SINR over Rayleigh fading; ICDM cleans them before decoding",
+          blocks, conns)
+
+
 if __name__ == "__main__":
+    interference_icdm()
     loopback_phy()
     loopback_images("loopback_awgn", "gr-semdiff image loopback, AWGN", "awgn", "0", "jscc_fmnist_awgn_cbr1-8")
     loopback_images("loopback_multipath_clip", "gr-semdiff image loopback, multipath + clipping", "multipath",
