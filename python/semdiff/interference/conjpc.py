@@ -78,13 +78,49 @@ class ConJPC:
         return base - sig_t * h * (corr + float(c[-1]) * (eps_t - r_s)), eps_t
 
 
+GUIDANCE = ("icdm", "dps", "gdm", "projection", "cddm")
+
+
+def guidance_gradients(kind: str, model: EqualizedModel, y, x, z, ex, ez, a_s: float, generator=None):
+    """Likelihood-ascent directions (r̄_x, r̄_z) for the guidance variants of ICDM Table I:
+    icdm (eq. (38)), dps (eq. (51)), gdm (eq. (52)), projection (eqs. (53)–(54)). All share one sign
+    convention: adding them moves W v towards y. ``cddm`` (Table II's baseline) has no interferer
+    branch: the interference is treated as noise (folded into σ² by ``icdm_sample``)."""
+    if kind in ("icdm", "cddm"):
+        return jcg(model, y, x, z, float(zeta(a_s)))
+    if kind == "projection":
+        y_t = a_s ** 0.5 * y + (1 - a_s) ** 0.5 * torch.randn(y.shape, generator=generator)
+        resid = y_t - model.mean(x, z)
+        return model.p_x ** 0.5 * model.Wx(resid), model.p_z ** 0.5 * model.WzT(resid)
+    # DPS / GDM work on the one-step Tweedie estimates x̂_T, ẑ_T (eq. (50))
+    x0 = (x - (1 - a_s) ** 0.5 * ex) / a_s ** 0.5
+    z0 = (z - (1 - a_s) ** 0.5 * ez) / a_s ** 0.5
+    resid = y - model.mean(x0, z0)
+    if kind == "dps":
+        w = resid / (2 * resid.norm(dim=1, keepdim=True).clamp_min(1e-12))          # κ_t
+    elif kind == "gdm":
+        wx2 = 1.0 if model.h_x is None else model.wx() ** 2
+        wz2 = 1.0 if model.h_x is None else torch.cat([1 / model._den] * 2, dim=-1) ** 2 * torch.cat(
+            [model.h_x.abs() ** 2] * 2, dim=-1)
+        c = (2 - a_s) * y.pow(2).sum(dim=1, keepdim=True) / (1 - a_s)
+        w = resid / (wx2 + wz2 + c)
+    else:
+        raise ValueError(f"guidance must be one of {GUIDANCE}, got {kind!r}")
+    return model.p_x ** 0.5 * model.Wx(w), model.p_z ** 0.5 * model.WzT(w)
+
+
 def icdm_sample(y: torch.Tensor, model: EqualizedModel, eps_x, eps_z, alphas_cumprod: torch.Tensor,
                 steps: int = 40, order: int = 2, beta: float = 1.0, gamma: float = 1.0, corrector: bool = True,
-                generator=None):
+                generator=None, guidance: str = "icdm"):
     """ICDM Algorithm 3: estimate (x̂, ẑ) from the equalized real observation y (B, 2k).
 
     eps_x(v, t), eps_z(v, t): the two symbol-prior noise predictors (t an int tensor (B,)).
+    ``guidance`` picks the likelihood-gradient estimate (ablations of ICDM Tables I–II).
     Returns (x̂, ẑ, network evaluations per prior)."""
+    if guidance not in GUIDANCE:
+        raise ValueError(f"guidance must be one of {GUIDANCE}, got {guidance!r}")
+    if guidance == "cddm":   # interference as noise: no z branch, its power added to σ² (CDDM-style)
+        model = EqualizedModel(model.h_x, model.sigma2 + model.p_z, model.p_x, 0.0)
     B, d = y.shape
     x = torch.randn(B, d, generator=generator)
     z = torch.randn(B, d, generator=generator)
@@ -100,7 +136,7 @@ def icdm_sample(y: torch.Tensor, model: EqualizedModel, eps_x, eps_z, alphas_cum
             with torch.no_grad():
                 ex, ez = eps_x(x, tt), eps_z(z, tt)
             nfe += 1
-        gx, gz = jcg(model, y, x, z, float(zeta(a_s)))   # eq. (38) at the current (corrected) samples
+        gx, gz = guidance_gradients(guidance, model, y, x, z, ex, ez, a_s, generator)
         r_x, r_z = ex - beta * gx, ez - gamma * gz        # eq. (40)
         lam_s = 0.5 * math.log(a_s / (1 - a_s))
         tn = torch.full((B,), t)
