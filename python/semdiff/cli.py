@@ -75,6 +75,8 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--source", default="jscc",
                    help="(symbol-prior) jscc | jscc-pair | qpsk | 16qam | ofdm | tone | chirp | gaussian")
     t.add_argument("--limit", type=int, help="(symbol-prior) encode only this many training images")
+    t.add_argument("--fading", default="none", choices=["none", "rayleigh"],
+                   help="(symbol-prior) model h·z with per-symbol Rayleigh gains (ICDM interferer under fading)")
     t.set_defaults(func=_train)
 
     b = sub.add_parser("bench", help="throughput benchmarks (ratios measured in one run)")
@@ -110,6 +112,20 @@ def build_parser() -> argparse.ArgumentParser:
     ed.add_argument("--threshold", type=float, default=18.0, help="blind success PSNR threshold (dB)")
     ed.add_argument("--json")
     ed.set_defaults(func=lambda a: __import__(f"{__package__}.eval.diffcom_table", fromlist=["main"]).main(a))
+
+    ei = esub.add_parser("icdm", help="ICDM: MSE reduction, SINR sweep, guidance ablations, steps")
+    ei.add_argument("--n", type=int, default=100)
+    ei.add_argument("--jscc", default="jscc_fmnist_awgn_cbr1-8")
+    ei.add_argument("--snr-db", type=float, default=20.0)
+    ei.add_argument("--classes", default="jscc-pair,qpsk,16qam,ofdm")
+    ei.add_argument("--steps", type=int, default=40)
+    ei.add_argument("--slow-steps", type=int, default=1000)
+    ei.add_argument("--order", type=int, default=2)
+    ei.add_argument("--beta", type=float, default=1.0)
+    ei.add_argument("--seed", type=int, default=0)
+    ei.add_argument("--threads", type=int, default=2, dest="threads")
+    ei.add_argument("--out", default="out/icdm")
+    ei.set_defaults(func=lambda a: __import__(f"{__package__}.eval.icdm_report", fromlist=["main"]).main(a))
 
     bd = bsub.add_parser("decoder", help="decoding methods: images/s, NFE, overhead, batching gain")
     bd.add_argument("--jscc", default="jscc_fmnist_awgn_cbr1-8")

@@ -123,7 +123,7 @@ def main(args) -> int:
         for name in sym:
             net = load_symbol_prior(name)
             jscc = entries.get(name + ".json", {}).get("jscc")
-            src = SymbolSource(net.cfg.source, net.cfg.k, "test", jscc=jscc, limit=4000)
+            src = SymbolSource(net.cfg.source, net.cfg.k, "test", jscc=jscc, limit=4000, fading=net.cfg.fading)
             q = symbol_prior_quality(net, src)
             report["symbol_priors"][name] = q
             print(f"  {name:28s} loss {q['denoise_loss']:.4f}  ᾱ={q['alpha_bar']:.2f}: Tweedie {q['tweedie_mse']:.4f}"

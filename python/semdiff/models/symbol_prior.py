@@ -20,6 +20,7 @@ class SymbolPriorConfig:
     hidden: int = 256
     depth: int = 4
     source: str = "jscc"          # what it was trained on (for the manifest and the user)
+    fading: str = "none"          # "rayleigh": trained on h·z with per-symbol CN(0, 1) gains
 
     def to_dict(self):
         return asdict(self)

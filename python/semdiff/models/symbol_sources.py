@@ -6,6 +6,7 @@ from __future__ import annotations
 import torch
 
 from ..data import load_dataset
+from ..phy.channels import crandn
 from ..phy.interferers import WAVEFORMS
 from .zoo import load_jscc
 
@@ -27,10 +28,12 @@ class SymbolSource:
     """``sample(batch, generator) -> (batch, k) complex``; JSCC sources draw from a pre-encoded pool."""
 
     def __init__(self, name: str, k: int, split: str = "train", jscc: str | None = None, seed: int = 0,
-                 limit: int | None = None):
+                 limit: int | None = None, fading: str = "none"):
         if name not in SOURCES:
             raise ValueError(f"symbol source must be one of {SOURCES}, got {name!r}")
-        self.name, self.k = name, k
+        if fading not in ("none", "rayleigh"):
+            raise ValueError(f"fading must be 'none' or 'rayleigh', got {fading!r}")
+        self.name, self.k, self.fading = name, k, fading
         self.pool = None
         if name == "jscc":
             codec = load_jscc(jscc or "jscc_fmnist_awgn_cbr1-8")
@@ -44,9 +47,15 @@ class SymbolSource:
             self.pool = encode_dataset(codec, split, seed=seed + 1, limit=limit)
 
     def sample(self, batch: int, generator=None) -> torch.Tensor:
+        """Frames of k symbols; with ``fading="rayleigh"`` each symbol is multiplied by its own CN(0, 1)
+        gain — ICDM's interferer variable is h_z·z_c (eq. (2)), what its prior must model under fading."""
         if self.name == "jscc":
-            return self.pool[torch.randint(0, len(self.pool), (batch,), generator=generator)]
-        if self.name == "jscc-pair":
+            z = self.pool[torch.randint(0, len(self.pool), (batch,), generator=generator)]
+        elif self.name == "jscc-pair":
             i = torch.randint(0, len(self.pool), (2, batch), generator=generator)
-            return torch.cat([self.pool[i[0]], self.pool[i[1]]], dim=1)
-        return WAVEFORMS[self.name](batch, self.k, generator=generator)
+            z = torch.cat([self.pool[i[0]], self.pool[i[1]]], dim=1)
+        else:
+            z = WAVEFORMS[self.name](batch, self.k, generator=generator)
+        if self.fading == "rayleigh":
+            z = z * crandn(*z.shape, generator=generator)
+        return z

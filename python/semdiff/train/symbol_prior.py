@@ -16,10 +16,10 @@ from .loop import Run
 def train_symbol_prior(out: Path, run_dir: Path, source: str = "jscc", k: int = 128, jscc: str | None = None,
                        steps: int = 4000, batch: int = 256, lr: float = 1e-3, seed: int = 0, resume: bool = False,
                        ckpt_every: int = 1000, hidden: int = 256, depth: int = 4, command: str = "",
-                       limit: int | None = None) -> Run:
-    cfg = SymbolPriorConfig(k=k, hidden=hidden, depth=depth, source=source)
+                       limit: int | None = None, fading: str = "none") -> Run:
+    cfg = SymbolPriorConfig(k=k, hidden=hidden, depth=depth, source=source, fading=fading)
     net = SymbolScoreNet(cfg)
-    src = SymbolSource(source, k, "train", jscc=jscc, seed=seed, limit=limit)
+    src = SymbolSource(source, k, "train", jscc=jscc, seed=seed, limit=limit, fading=fading)
     acp = make_scheduler().alphas_cumprod
     run = Run(run_dir, net, steps, lr=lr, ema_decay=0.999, ckpt_every=ckpt_every, seed=seed)
     if resume and run.resume():
@@ -51,7 +51,9 @@ def train_symbol_prior(out: Path, run_dir: Path, source: str = "jscc", k: int = 
 
 
 def main(args, out_root: Path, run_root: Path, command: str):
-    name = args.name or f"symprior_{args.source.replace('-', '_')}_k128"
+    suffix = "_rayleigh" if args.fading == "rayleigh" else ""
+    name = args.name or f"symprior_{args.source.replace('-', '_')}{suffix}_k128"
     train_symbol_prior(out_root / name, run_root / name, source=args.source, jscc=args.jscc,
                        steps=args.steps or 4000, batch=args.batch or 256, lr=args.lr or 1e-3, seed=args.seed,
-                       resume=args.resume, ckpt_every=args.ckpt_every or 1000, command=command, limit=args.limit)
+                       resume=args.resume, ckpt_every=args.ckpt_every or 1000, command=command, limit=args.limit,
+                       fading=args.fading)
