@@ -135,3 +135,17 @@ def test_noise_variance_estimate(gen):
     res = op.simulate(crandn(500, 256, generator=gen), 10.0, generator=gen)
     assert abs(float(res.noise_var.mean()) - 0.1) < 0.005
     assert abs(float(res.snr_db.mean()) - 10.0) < 0.3
+
+
+def test_fast_fading_is_tracked_by_comb_pilots_not_by_a_block_pilot():
+    """Flat Rayleigh with a new coefficient every OFDM symbol: comb pilots estimate each symbol's channel;
+    a single block pilot symbol can only give a stale estimate."""
+    torch.manual_seed(0)
+    ch = ChannelModel("rayleigh", fading="fast")
+    err = {}
+    for pilot in ("comb", "block"):
+        op = LinkOperator(preset("default", 152, pilot, channel=ch, estimator="lmmse"))
+        res = op.simulate(crandn(200, 152), 30.0)
+        assert res.taps.shape[1] == op.grid.n_symbols          # one coefficient per OFDM symbol
+        err[pilot] = float((res.h_est - res.h_true).abs().pow(2).mean())
+    assert err["comb"] < 0.01 < err["block"], err
