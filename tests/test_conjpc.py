@@ -8,9 +8,8 @@ from diffusers import DDIMScheduler
 
 from gnuradio.semdiff.interference.conjpc import ConJPC, icdm_sample
 from gnuradio.semdiff.interference.inject import inject
-from gnuradio.semdiff.interference.lemma1 import EqualizedModel, to_real
+from gnuradio.semdiff.interference.lemma1 import EqualizedModel
 from gnuradio.semdiff.models.prior import make_scheduler
-from gnuradio.semdiff.phy.channels import crandn
 
 
 def test_first_order_step_is_ddim():
@@ -38,22 +37,28 @@ def gaussian_eps(var):
     return eps
 
 
-@pytest.mark.parametrize("fading", ["awgn", "rayleigh"])
-@pytest.mark.parametrize("order", [1, 2, 3])
-def test_icdm_separates_signal_from_interference_with_known_priors(order, fading):
-    """Signal on half the symbols' dimensions, interferer on the other half (Gaussian priors, exact ε̂):
-    the priors make the two separable, and ICDM must beat using the equalized y as the signal."""
-    k = 32
+def separable_toy(fading: str, k: int = 32, n: int = 64):
+    """Signal on half the symbols' real dimensions, interferer on the other half (Gaussian), injected at
+    SINR 0 dB / SNR 20 dB. Returns (Lemma-1 model, equalized y, true x, prior variances of x and z)."""
     g = torch.Generator().manual_seed(0)
     mask = torch.zeros(2 * k)
     mask[:k // 2] = 1
     mask[k:k + k // 2] = 1
     vx, vz = mask + 1e-4, (1 - mask) + 1e-4
-    xr, zr = torch.randn(64, 2 * k, generator=g) * vx.sqrt(), torch.randn(64, 2 * k, generator=g) * vz.sqrt()
-    x_c, z_c = torch.complex(xr[:, :k], xr[:, k:]), torch.complex(zr[:, :k], zr[:, k:])
-    r = inject(x_c, z_c, 0.0, 20.0, fading, generator=g)
+    xr, zr = torch.randn(n, 2 * k, generator=g) * vx.sqrt(), torch.randn(n, 2 * k, generator=g) * vz.sqrt()
+    r = inject(torch.complex(xr[:, :k], xr[:, k:]), torch.complex(zr[:, :k], zr[:, k:]), 0.0, 20.0, fading,
+               generator=g)
     m = EqualizedModel(None if fading == "awgn" else r.h_x, r.sigma2, 1.0, r.p_z)
-    y = m.equalize(r.y)
+    return m, m.equalize(r.y), xr, vx, vz
+
+
+@pytest.mark.parametrize("fading", ["awgn", "rayleigh"])
+@pytest.mark.parametrize("order", [1, 2, 3])
+def test_icdm_separates_signal_from_interference_with_known_priors(order, fading):
+    """Signal on half the symbols' dimensions, interferer on the other half (Gaussian priors, exact ε̂):
+    the priors make the two separable, and ICDM must beat using the equalized y as the signal."""
+    m, y, xr, vx, vz = separable_toy(fading)
+    g = torch.Generator().manual_seed(1)
     mse_plain = float((y - xr).pow(2).mean())
     x_hat, _, nfe = icdm_sample(y, m, gaussian_eps(vx), gaussian_eps(vz), make_scheduler().alphas_cumprod,
                                 steps=40, order=order, beta=1.0, gamma=1.0, generator=g)
@@ -70,17 +75,7 @@ def test_order_must_be_positive():
 def test_guidance_ablations_run_and_icdm_guidance_wins_on_the_toy():
     """ICDM Table I/II ordering on the separable Gaussian toy at equal strength (β = γ = 1):
     ICDM's gradient (eq. 38) beats DPS (51), GDM (52), Projection (53–54) and CDDM-style denoising."""
-    k = 32
-    g = torch.Generator().manual_seed(0)
-    mask = torch.zeros(2 * k)
-    mask[:k // 2] = 1
-    mask[k:k + k // 2] = 1
-    vx, vz = mask + 1e-4, (1 - mask) + 1e-4
-    xr, zr = torch.randn(64, 2 * k, generator=g) * vx.sqrt(), torch.randn(64, 2 * k, generator=g) * vz.sqrt()
-    r = inject(torch.complex(xr[:, :k], xr[:, k:]), torch.complex(zr[:, :k], zr[:, k:]), 0.0, 20.0, "rayleigh",
-               generator=g)
-    m = EqualizedModel(r.h_x, r.sigma2, 1.0, r.p_z)
-    y = m.equalize(r.y)
+    m, y, xr, vx, vz = separable_toy("rayleigh")
     mse = {}
     for kind in ("icdm", "dps", "gdm", "projection", "cddm"):
         x_hat, _, _ = icdm_sample(y, m, gaussian_eps(vx), gaussian_eps(vz), make_scheduler().alphas_cumprod,

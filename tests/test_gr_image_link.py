@@ -8,29 +8,17 @@ import time
 
 import pmt
 import pytest
-import torch
 from gnuradio import gr, pdu
 
 from gnuradio import semdiff
-from gnuradio.semdiff.decoders import DecodeContext
-from gnuradio.semdiff.models.jscc import JSCCCodec, JSCCConfig
-from gnuradio.semdiff.models.prior import make_scheduler, make_unet
-from gnuradio.semdiff.models.store import register, save_state
-from gnuradio.semdiff.phy.link import LinkOperator, preset
 
 ORDER = ["interleaver", "framer", "clipper", "channel", "deframer", "deinterleaver"]
 
 
 @pytest.fixture(scope="module")
-def tiny(tmp_path_factory):
-    """A tiny random codec in a temporary zoo, and a decode context with a tiny prior."""
-    zoo = tmp_path_factory.mktemp("zoo")
-    torch.manual_seed(0)
-    codec = JSCCCodec(JSCCConfig(width=16))
-    register(save_state(zoo / "jscc_tiny", codec, codec.cfg.to_dict(), "jscc"), "test", directory=zoo)
-    cfg = preset("default", 128, clip_ratio=1.4)
-    ctx = DecodeContext(codec, make_unet(32, 1, widths=(8, 16, 16)), make_scheduler(), LinkOperator(cfg))
-    return zoo / "jscc_tiny", cfg, ctx
+def tiny(tiny_models):
+    model, ctx = tiny_models
+    return model, ctx.link.cfg, ctx
 
 
 def build(tiny, n_images, method="deepjscc", params=None, snr_db=20.0, **dec_kw):

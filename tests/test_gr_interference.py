@@ -8,28 +8,17 @@ import time
 import numpy as np
 import pmt
 import pytest
-import torch
 from gnuradio import gr
 
 from gnuradio import semdiff
-from gnuradio.semdiff.decoders import DecodeContext
-from gnuradio.semdiff.models.jscc import JSCCCodec, JSCCConfig
-from gnuradio.semdiff.models.prior import make_scheduler, make_unet
-from gnuradio.semdiff.models.store import register, save_state
 from gnuradio.semdiff.models.symbol_prior import SymbolPriorConfig, SymbolScoreNet
-from gnuradio.semdiff.phy.link import LinkOperator, preset
 
 
 @pytest.fixture(scope="module")
-def tiny(tmp_path_factory):
-    zoo = tmp_path_factory.mktemp("zoo")
-    torch.manual_seed(0)
-    codec = JSCCCodec(JSCCConfig(width=16))
-    register(save_state(zoo / "jscc_tiny", codec, codec.cfg.to_dict(), "jscc"), "test", directory=zoo)
-    ctx = DecodeContext(codec, make_unet(32, 1, widths=(8, 16, 16)), make_scheduler(),
-                        LinkOperator(preset("default", 128)))
+def tiny(tiny_models):
+    model, ctx = tiny_models
     priors = tuple(SymbolScoreNet(SymbolPriorConfig(k=128, hidden=32, depth=1)).eval() for _ in range(2))
-    return zoo / "jscc_tiny", ctx, priors
+    return model, ctx, priors
 
 
 @pytest.mark.parametrize("interferer", ["qpsk", "16qam", "ofdm", "tone", "chirp", "gaussian"])

@@ -8,11 +8,11 @@ Its IFFT is unnormalised, ours unitary: the ×1/√N block is the only conventio
 """
 import numpy as np
 import pytest
-from gnuradio import blocks, digital, fft, gr
+from gnuradio import blocks, digital, fft
 
 from gnuradio import semdiff
 from gnuradio.semdiff.phy.channels import ChannelModel, crandn
-from gnuradio.semdiff.phy.link import LinkOperator, preset
+from gnuradio.semdiff.phy.link import preset
 
 from grhelpers import frame_tags, frames_by_id, run_chain
 

@@ -8,7 +8,7 @@ import pytest
 import torch
 
 from gnuradio import semdiff
-from gnuradio.semdiff.phy.channels import ChannelModel, crandn
+from gnuradio.semdiff.phy.channels import crandn
 from gnuradio.semdiff.phy.clipping import clip
 from gnuradio.semdiff.phy.link import LinkOperator, preset
 

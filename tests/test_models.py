@@ -1,6 +1,5 @@
 """Models, model files and data loading (issue [2 of 7]); trainers run a few steps into temp dirs."""
 import json
-from pathlib import Path
 
 import numpy as np
 import pytest

@@ -1,7 +1,6 @@
 """The torch PHY operator on its own: layouts, validation, round trips, clipping, estimation."""
 import math
 
-import numpy as np
 import pytest
 import torch
 

@@ -80,7 +80,7 @@ def run_images(args) -> int:
     (out / "summary.json").write_text(json.dumps(_summary(recs, wall, args), indent=2) + "\n")
     _print_table(recs, wall)
     # grid: original | DeepJSCC | HiFi-DiffCom per row
-    rows, labels = [], []
+    rows = []
     for i in range(args.images):
         ref = src.ds[i][0]
         row = [ref]

@@ -88,8 +88,6 @@ class image_sink(gr.basic_block):
         return self._refs[key][int(meta["dataset_index"])][0]
 
     def _score(self, img_u8, meta) -> dict:
-        import torch
-
         from ..data import to_model_range
         from ..eval.metrics import perceptual, psnr, ssim
         ref = self._reference(meta)
