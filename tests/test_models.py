@@ -90,6 +90,15 @@ def test_save_load_round_trip_is_bit_exact(tmp_path, make, kind):
         assert ka == kb and torch.equal(va, vb)
 
 
+def test_float16_storage_loads_back_as_the_rounded_weights(tmp_path):
+    torch.manual_seed(0)
+    a = SymbolScoreNet(SymbolPriorConfig(k=16, hidden=32, depth=1))
+    save_state(tmp_path / "h", a, {}, "symbol_prior", dtype=torch.float16)
+    b = load_state_into(SymbolScoreNet(SymbolPriorConfig(k=16, hidden=32, depth=1)), tmp_path / "h")
+    for va, vb in zip(a.state_dict().values(), b.state_dict().values()):
+        assert vb.dtype == torch.float32 and torch.equal(va.half().float(), vb)
+
+
 def test_corrupt_truncated_and_mismatched_files(tmp_path):
     codec = JSCCCodec(JSCCConfig())
     files = save_state(tmp_path / "jscc_x", codec, JSCCConfig().to_dict(), "jscc")

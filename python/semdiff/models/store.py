@@ -31,11 +31,16 @@ def sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def save_state(path: Path, module: torch.nn.Module, config: dict, kind: str) -> list[Path]:
-    """Write ``path``.safetensors (weights) and ``path``.json ({kind, config}); return both paths."""
+def save_state(path: Path, module: torch.nn.Module, config: dict, kind: str,
+               dtype: torch.dtype | None = None) -> list[Path]:
+    """Write ``path``.safetensors (weights) and ``path``.json ({kind, config}); return both paths.
+    ``dtype`` (e.g. float16) stores floating-point tensors narrower to keep the shipped zoo small;
+    loading casts them back to the module's dtype."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tensors = {k: v.detach().contiguous().cpu() for k, v in module.state_dict().items()}
+    if dtype is not None:
+        tensors = {k: v.to(dtype) if v.is_floating_point() else v for k, v in tensors.items()}
     weights = path.with_suffix(".safetensors")
     save_file(tensors, str(weights))
     meta = path.with_suffix(".json")

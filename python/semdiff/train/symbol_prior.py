@@ -42,7 +42,8 @@ def train_symbol_prior(out: Path, run_dir: Path, source: str = "jscc", k: int = 
         import copy
         ema = copy.deepcopy(r.model)
         r.ema.copy_to(ema)
-        files = save_state(out, ema, {**cfg.to_dict()}, kind="symbol_prior")
+        # float16 on disk: five of these would otherwise be most of the shipped zoo
+        files = save_state(out, ema, {**cfg.to_dict()}, kind="symbol_prior", dtype=torch.float16)
         register(files, command or f"gr-semdiff train symbol-prior --source {source}", directory=Path(out).parent,
                  step=r.step, kind="symbol_prior", jscc=jscc)
 
