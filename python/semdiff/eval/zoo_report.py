@@ -69,8 +69,8 @@ def symbol_prior_quality(net, source: SymbolSource, n=4000, alpha_bar=0.5, seed=
     vt = am ** 0.5 * v0 + (1 - am) ** 0.5 * eps
     eps_hat = net(vt.float(), torch.full((n,), tm)).double()
     tweedie = (vt - (1 - am) ** 0.5 * eps_hat) / am ** 0.5
-    ref = SymbolSource(source.name, source.k, "test", seed=seed + 99) if source.pool is not None else source
-    zr = ref.sample(n, torch.Generator().manual_seed(seed + 1)) if source.pool is None else source.pool[:n]
+    # the Gaussian baseline's mean and covariance from other samples of the same source
+    zr = source.sample(n, torch.Generator().manual_seed(seed + 1))
     vr = torch.cat([zr.real, zr.imag], 1).double()
     mu, cov = vr.mean(0), torch.cov(vr.T)
     gain = am ** 0.5 * cov @ torch.linalg.inv(am * cov + (1 - am) * torch.eye(len(mu), dtype=torch.float64))
