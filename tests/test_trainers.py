@@ -34,6 +34,10 @@ def test_jscc_trainer_awgn_and_ofdm_with_resume(tmp_path):
 
 def test_prior_trainer(tmp_path):
     assert train(tmp_path, "prior", "--steps", "2", "--batch", "4", "--name", "p") == 0
+    # a shipped checkpoint has no optimizer state: resuming still works and continues the step count
+    (tmp_path / "runs" / "p" / "ckpt" / "optim.pt").unlink()
+    assert train(tmp_path, "prior", "--steps", "3", "--batch", "4", "--name", "p", "--resume") == 0
+    assert json.loads((tmp_path / "runs" / "p" / "ckpt" / "state.json").read_text())["step"] == 3
     unet, sched = load_prior(tmp_path / "zoo" / "p")
     assert unet(torch.randn(1, 1, 32, 32), torch.tensor([3])).sample.shape == (1, 1, 32, 32)
     assert any(k.startswith("p/") for k in manifest(tmp_path))

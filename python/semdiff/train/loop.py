@@ -91,11 +91,19 @@ class Run:
         if self.ema and (self.ckpt / "ema.safetensors").exists():
             self.ema.shadow = load_file(str(self.ckpt / "ema.safetensors"))
             self.ema.updates = state["ema_updates"]
-        o = torch.load(self.ckpt / "optim.pt", weights_only=True)
-        self.opt.load_state_dict(o["opt"])
-        self.sched.load_state_dict(o["sched"])
-        torch.set_rng_state(load_file(str(self.ckpt / "rng.safetensors"))["torch_rng"])
         self.step = state["step"]
+        if (self.ckpt / "optim.pt").exists():
+            o = torch.load(self.ckpt / "optim.pt", weights_only=True)
+            self.opt.load_state_dict(o["opt"])
+            self.sched.load_state_dict(o["sched"])
+        else:
+            # a shipped checkpoint carries weights and EMA only (the optimizer state would double its
+            # size): Adam's moments restart, the learning-rate schedule resumes at the saved step
+            print(f"{self.ckpt}: no optimizer state, Adam restarts at step {self.step}")
+            for _ in range(self.step):
+                self.sched.step()
+        if (self.ckpt / "rng.safetensors").exists():
+            torch.set_rng_state(load_file(str(self.ckpt / "rng.safetensors"))["torch_rng"])
         return True
 
     # -- the loop ----------------------------------------------------------------------------
