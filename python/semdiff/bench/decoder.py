@@ -8,7 +8,8 @@ import torch
 
 from ..data import load_dataset
 from ..decoders import DecodeContext, RxBatch, decode
-from ..phy.link import preset
+from ..models.zoo import load_image_prior, load_jscc
+from ..phy.link import LinkOperator, preset
 
 
 def _time(fn, repeats=2):
@@ -22,9 +23,9 @@ def _time(fn, repeats=2):
 
 def main(args) -> int:
     torch.set_num_threads(args.threads)
-    ctx = DecodeContext.from_zoo(args.jscc, args.prior, None)
-    ctx = DecodeContext(ctx.codec, ctx.unet, ctx.scheduler,
-                        type(ctx.link)(preset("default", ctx.codec.cfg.k, clip_ratio=1.4)))
+    codec = load_jscc(args.jscc)
+    unet, sched = load_image_prior(args.prior)
+    ctx = DecodeContext(codec, unet, sched, LinkOperator(preset("default", codec.cfg.k, clip_ratio=1.4)))
     x = load_dataset("fashion-mnist", "test").images[:16]
     with torch.no_grad():
         rx = RxBatch.from_rx(ctx.link.simulate(ctx.codec.encode(x, 10.0), 10.0, torch.Generator().manual_seed(0)))
