@@ -27,6 +27,7 @@ _LAZY = {
     "image_source": ".blocks.image_io",
     "image_sink": ".blocks.image_io",
     "jscc_encoder": ".blocks.jscc_encoder",
+    "waveform_interference": ".blocks.waveform_interference",
     "jscc_encoder_pdu": ".blocks.jscc_encoder",
     "diffusion_decoder": ".blocks.diffusion_decoder",
     "interference_injector": ".blocks.interference",

@@ -16,8 +16,9 @@ from .loop import Run
 def train_symbol_prior(out: Path, run_dir: Path, source: str = "jscc", k: int = 128, jscc: str | None = None,
                        steps: int = 4000, batch: int = 256, lr: float = 1e-3, seed: int = 0, resume: bool = False,
                        ckpt_every: int = 1000, hidden: int = 256, depth: int = 4, command: str = "",
-                       limit: int | None = None, fading: str = "none") -> Run:
-    cfg = SymbolPriorConfig(k=k, hidden=hidden, depth=depth, source=source, fading=fading)
+                       limit: int | None = None, fading: str = "none", local_hidden: int = 64) -> Run:
+    cfg = SymbolPriorConfig(k=k, hidden=hidden, depth=depth, source=source, fading=fading,
+                            local_hidden=local_hidden, gauss_skip=bool(local_hidden))
     net = SymbolScoreNet(cfg)
     src = SymbolSource(source, k, "train", jscc=jscc, seed=seed, limit=limit, fading=fading)
     acp = make_scheduler().alphas_cumprod
