@@ -42,7 +42,25 @@ def main(args) -> int:
             xr = xb.clone().requires_grad_(True)
             unet(xr, t).sample.sum().backward()
         fwdbwd = _time(fb) / B
-        print(f"  bare UNet per image at batch {B:2d}: forward {1e3 * fwd:7.1f} ms, forward+backward {1e3 * fwdbwd:7.1f} ms")
+        sub = rx.select(slice(0, B))
+
+        def codec_fb(decoder: bool):
+            xr = xb.clone().requires_grad_(True)
+            z = ctx.codec.encode(xr, sub.snr_db)
+            out = ctx.codec.decode(z, sub.snr_db).sum() if decoder else z.abs().sum()
+            out.backward()
+
+        def link_fb():
+            z = torch.randn(B, codec.cfg.k, dtype=torch.complex64, requires_grad=True)
+            ctx.link.forward(z, sub.h_est, sub.noise_var, equalized=True).abs().sum().backward()
+        enc = _time(lambda: codec_fb(False)) / B
+        encdec = _time(lambda: codec_fb(True)) / B
+        link = _time(link_fb) / B
+        print(f"  per image at batch {B:2d}: bare UNet forward {1e3 * fwd:6.1f} ms, forward+backward "
+              f"{1e3 * fwdbwd:6.1f} ms; JSCC encoder fwd+bwd {1e3 * enc:6.1f} ms (+decoder {1e3 * encdec:6.1f} ms); "
+              f"link operator W_h fwd+bwd {1e3 * link:6.2f} ms")
+        # what a guided step must cost at least: the networks DiffCom differentiates through
+        model_cost = {"diffcom": fwdbwd + enc, "hifi_diffcom": fwdbwd + encdec, "blind_diffcom": fwdbwd + enc}
         for m, p in (("deepjscc", {}), ("diffcom", {"steps": steps}), ("hifi_diffcom", {"max_steps": steps}),
                      ("blind_diffcom", {"steps": steps})):
             sub = rx.select(slice(0, B))
@@ -50,8 +68,9 @@ def main(args) -> int:
             dt = _time(lambda: decode(m, sub, ctx, generator=torch.Generator().manual_seed(0), **p), 1) / B
             line = f"    {m:13s} {1 / dt:8.2f} images/s  NFE {res.nfe:4d}"
             if res.nfe:
-                overhead = dt / (res.nfe * fwdbwd) - 1
-                line += f"  sampler+guidance overhead over bare UNet fwd+bwd: {100 * overhead:6.1f} %"
+                per_step = dt / res.nfe
+                line += (f"  overhead over bare UNet fwd+bwd {100 * (per_step / fwdbwd - 1):6.1f} %; over UNet + "
+                         f"codec fwd+bwd (sampler, link, glue) {100 * (per_step / model_cost[m] - 1):6.1f} %")
             print(line)
             if B == 1:
                 setattr(args, f"_b1_{m}", dt)

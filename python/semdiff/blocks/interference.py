@@ -79,14 +79,14 @@ class interference_injector(gr.basic_block):
 class interference_canceller(frame_worker):
     def __init__(self, k: int = 128, signal_prior: str = "symprior_jscc_k128", interference_prior: str = "symprior_qpsk_k128",
                  steps: int = 40, order: int = 2, beta: float = 1.0, gamma: float = 1.0, queue_size: int = 32,
-                 max_batch: int = 16, policy: str = "drop_oldest", seed: int = 0, priors=None):
+                 max_batch: int = 16, policy: str = "drop_oldest", seed: int = 0, priors=None, samples: int = 1):
         frame_worker.__init__(self, "interference_canceller", queue_size, max_batch, policy)
         if priors is None:
             from ..models.zoo import load_symbol_prior
             priors = (load_symbol_prior(signal_prior), load_symbol_prior(interference_prior))
         self.prior_x, self.prior_z = priors
         self.k = k
-        self.params = ICDMParams(steps, order, beta, gamma)
+        self.params = ICDMParams(steps, order, beta, gamma, samples=samples)
         self.gen = torch.Generator().manual_seed(seed)
 
     def parse(self, msg):

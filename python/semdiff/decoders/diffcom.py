@@ -68,10 +68,13 @@ class DiffCom:
 @register
 class HiFiDiffCom:
     name = "hifi_diffcom"
-    defaults = {"zeta": 0.3, "gamma": 0.3, "tau": 20.0, "eta_ts": 1.0, "max_steps": 1000, "solver": "ancestral",
+    # ζ, γ, τ tuned on test images 1000–1023 (not the evaluation's first 100) at AWGN 10 dB, CBR 1/8,
+    # against PSNR and the perceptual distance: larger ζ or γ (0.3–1.0) pulled samples off the manifold of
+    # the small prior, ζ = γ = 0 (no guidance) lost 2.6 dB; τ = 40 starts at T_s ≈ 17 at 10 dB
+    defaults = {"zeta": 0.06, "gamma": 0.03, "tau": 40.0, "eta_ts": 1.0, "max_steps": 1000, "solver": "ancestral",
                 "eta": 1.0}
 
-    def decode(self, rx, ctx, generator=None, zeta=0.3, gamma=0.3, tau=20.0, eta_ts=1.0, max_steps=1000,
+    def decode(self, rx, ctx, generator=None, zeta=0.06, gamma=0.03, tau=40.0, eta_ts=1.0, max_steps=1000,
                solver="ancestral", eta=1.0) -> DecodeResult:
         with torch.no_grad():
             x_d = ctx.codec.decode(rx.symbols, rx.snr_db)

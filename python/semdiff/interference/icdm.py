@@ -23,6 +23,7 @@ class ICDMParams:
     beta: float = 1.0
     gamma: float = 1.0
     corrector: bool = True
+    samples: int = 1      # posterior samples averaged per frame (1 = one draw, as in ICDM Alg. 3)
 
 
 def cancel(y_eq: torch.Tensor, h_x: torch.Tensor | None, sigma2: torch.Tensor, sinr_db: torch.Tensor,
@@ -38,5 +39,5 @@ def cancel(y_eq: torch.Tensor, h_x: torch.Tensor | None, sigma2: torch.Tensor, s
     with torch.no_grad():
         x, z, nfe = icdm_sample(to_real(y_eq), model, lambda v, t: prior_x(v, t), lambda v, t: prior_z(v, t),
                                 abar, params.steps, params.order, params.beta, params.gamma, params.corrector,
-                                generator)
+                                generator, samples=params.samples)
     return to_complex(x), to_complex(p_z ** 0.5 * model.Wz(z)), nfe

@@ -67,6 +67,11 @@ class EqualizedModel:
         """√P_x W_x x + √P_z W_z z."""
         return self.p_x ** 0.5 * self.Wx(x) + self.p_z ** 0.5 * self.Wz(z)
 
+    def repeat(self, n: int) -> "EqualizedModel":
+        """The same model for every frame repeated n times in a row (frame b → rows b·n … b·n+n−1)."""
+        rep = lambda v: v.repeat_interleave(n, 0) if torch.is_tensor(v) and v.ndim > 0 else v
+        return EqualizedModel(rep(self.h_x), rep(self.sigma2), rep(self.p_x), rep(self.p_z))
+
     def equalize(self, y_c: torch.Tensor) -> torch.Tensor:
         """The receiver's MMSE equalizer (ICDM eq. (4)), as a real vector."""
         if self.h_x is None:
