@@ -44,6 +44,21 @@ def test_loopback_phy_runs_headless(tmp_path):
     assert max(evm) < -10
 
 
+def test_waveform_interference_example_runs_and_hurts_as_set(tmp_path):
+    """interference_waveform: the PHY loopback with waveform_interference between channel and deframer;
+    every frame arrives, and SINR 0 dB costs more EVM than SINR 15 dB."""
+    py = grcc(ROOT / "examples" / "interference_waveform.grc", tmp_path)
+    evm = {}
+    for sinr in ("15", "0"):
+        res = subprocess.run([sys.executable, str(py), "-n", "12", "-s", "20", "-i", sinr], capture_output=True,
+                             text=True, timeout=300, env=os.environ)
+        assert res.returncode == 0, res.stderr
+        lines = [l for l in res.stdout.splitlines() if l.startswith("frame ")]
+        assert [int(re.search(r"frame_id=(\d+)", l).group(1)) for l in lines] == list(range(12))
+        evm[sinr] = sum(float(re.search(r"evm_db=(-?[\d.]+)", l).group(1)) for l in lines) / len(lines)
+    assert evm["0"] > evm["15"] + 5, evm
+
+
 def test_image_loopback_runs_headless_with_shipped_models(tmp_path):
     """loopback_awgn.grc: image_source → jscc_encoder → PHY → tagged_stream_to_pdu → diffusion_decoder →
     image_sink, which stops the generated script once every expected frame is accounted for."""

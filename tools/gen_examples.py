@@ -133,7 +133,7 @@ def interference_icdm():
         blk("canceller", "semdiff_interference_canceller", {
             "k": "128", "signal_prior": "symprior_jscc_k128",
             "interference_prior": "'symprior_' + interferer.replace('-', '_') + '_k128'", "steps": "40",
-            "order": "2", "beta": "1.0", "gamma": "1.0"}, 620, 180),
+            "order": "2", "beta": "0.3", "gamma": "0.3", "samples": "8"}, 620, 180),
         blk("decoder", "semdiff_diffusion_decoder", {
             "method": "deepjscc", "params": "{}", "jscc": "jscc_fmnist_awgn_cbr1-8", "prior": "prior_fmnist",
             "link_preset": "'default'", "pilot_type": "'block'", "clip_ratio": "0.0", "queue_size": "64",
@@ -149,7 +149,31 @@ def interference_icdm():
           blocks, conns)
 
 
+def interference_waveform():
+    blocks = phy_blocks("multipath") + [
+        param("n_frames", "Frames", "n", "intx", "20", 680),
+        param("snr_db", "SNR (dB)", "s", "eng_float", "20", 800),
+        param("clip_ratio", "Clip ratio", "c", "eng_float", "0", 920),
+        param("seed", "Seed", "", "intx", "0", 1040),
+        param("sinr_db", "SINR (dB)", "i", "eng_float", "5", 1160),
+        param("interferer", "Interferer class", "", "str", "qpsk", 1280),
+        blk("source", "semdiff_symbol_frame_source", {"k": "k", "n_frames": "n_frames", "seed": "seed"}, 16, 180),
+        blk("interference", "semdiff_waveform_interference", {
+            "interferer": "interferer", "sinr_db": "sinr_db", "snr_db": "snr_db", "fading": "'none'", "seed": "seed",
+            "avg_len": "4096", "tone_freq": "0.1"}, 900, 250),
+        blk("null", "blocks_null_sink", {"type": "complex", "vlen": "1", "num_inputs": "1", "bus_structure_sink": "[[0,],]"},
+            1100, 250),
+        blk("probe", "semdiff_symbol_frame_probe", {"k": "k", "seed": "seed", "verbose": "True",
+                                                     "jsonl_path": "''"}, 700, 320)]
+    conns = chain(["source", "interleaver", "framer", "clipper", "channel", "interference", "deframer",
+                   "deinterleaver", "probe"]) + [["interference", "1", "null", "0"]]
+    write("interference_waveform", "gr-semdiff waveform-level interference",
+          "Symbol frames over OFDM with an interferer added between channel and deframer at a set SINR "
+          "(GNU Radio blocks); prints per-frame EVM", blocks, conns)
+
+
 if __name__ == "__main__":
+    interference_waveform()
     interference_icdm()
     loopback_phy()
     loopback_images("loopback_awgn", "gr-semdiff image loopback, AWGN", "awgn", "0", "jscc_fmnist_awgn_cbr1-8")
