@@ -101,7 +101,7 @@ def build_parser() -> argparse.ArgumentParser:
     ed.add_argument("--n", type=int, default=100, help="test images (>= 100 for the reported numbers)")
     ed.add_argument("--methods", default="deepjscc,diffcom,hifi_diffcom")
     ed.add_argument("--conditions", default="", help="comma list; default all: awgn10, awgn0, multipath10 "
-                    "(= clipping ratio ∞), clip1.4, clip1.0")
+                    "(= clipping ratio ∞), clip1.4, clip1.0; 'none' with --blind for the blind test only")
     ed.add_argument("--jscc", default="jscc_fmnist_ofdm_cbr1-8")
     ed.add_argument("--prior", default="prior_fmnist")
     ed.add_argument("--batch", type=int, default=50)

@@ -31,10 +31,20 @@ def channel_lmmse(ctx, z: torch.Tensor, rx, pdp: torch.Tensor) -> torch.Tensor:
 class BlindDiffCom:
     name = "blind_diffcom"
     defaults = {"steps": 1000, "zeta_x": 0.6, "zeta_h": 0.1, "solver": "ancestral", "eta": 1.0,
-                "channel": "sample"}
+                "channel": "sample", "restarts": 1}
 
     def decode(self, rx, ctx, generator=None, steps=1000, zeta_x=0.6, zeta_h=0.1, solver="ancestral",
-               eta=1.0, channel="sample") -> DecodeResult:
+               eta=1.0, channel="sample", restarts=1) -> DecodeResult:
+        """``restarts`` > 1 runs that many chains per frame in one batch and keeps, per frame, the one whose
+        final (ĥ, x̂) explains the received REs best — the joint problem has wrong fixed points (a chain
+        that starts from a poor channel guess can settle on a rotated or mis-scaled pair)."""
+        if restarts > 1:
+            B = len(rx)
+            rep = rx.select(torch.arange(B).repeat_interleave(restarts))
+            r = self.decode(rep, ctx, generator, steps, zeta_x, zeta_h, solver, eta, channel, 1)
+            best = r.info["residual"].reshape(B, restarts).argmin(1) + torch.arange(B) * restarts
+            info = {k: v[best] for k, v in r.info.items()}
+            return DecodeResult(r.images[best], nfe=r.nfe * restarts, steps=r.steps, info=info)
         if channel not in ("sample", "lmmse"):
             raise ValueError(f"channel must be 'sample' (Alg. 3) or 'lmmse', got {channel!r}")
         if rx.raw is None:
@@ -72,7 +82,10 @@ class BlindDiffCom:
                 gx, gh = torch.autograd.grad(loss, (x, h))
             x = (x_next - zeta_x * gx).detach()
             h = (h_next - zeta_h * gh).detach()
-        info = {"h_est": h0.detach()}
+        with torch.no_grad():
+            x_out = x.clamp(-1, 1)
+            y_hat = predicted_symbols(ctx, x_out, rx, rx.snr_db, equalized=False, taps=h0.detach()[:, None, :])
+            info = {"h_est": h0.detach(), "residual": frame_norm(rx.raw - y_hat)}
         if rx.taps_true is not None:
             info["d_h"] = (h0.detach() - rx.taps_true).abs().pow(2).sum(dim=1)
-        return DecodeResult(x.detach().clamp(-1, 1), nfe=len(ts), steps=len(ts), info=info)
+        return DecodeResult(x_out, nfe=len(ts), steps=len(ts), info=info)
