@@ -99,6 +99,36 @@ def test_float16_storage_loads_back_as_the_rounded_weights(tmp_path):
         assert vb.dtype == torch.float32 and torch.equal(va.half().float(), vb)
 
 
+def test_int8_storage_is_within_half_a_step_per_row_and_the_net_barely_moves(tmp_path):
+    torch.manual_seed(0)
+    cfg = SymbolPriorConfig(k=64, hidden=128, depth=1, local_hidden=8, gauss_skip=True)
+    a = SymbolScoreNet(cfg)
+    for p in a.parameters():                       # zero-initialised output layers would hide errors
+        torch.nn.init.normal_(p, std=0.1)
+    files = save_state(tmp_path / "q", a, {}, "symbol_prior", dtype=torch.int8)
+    half = save_state(tmp_path / "h", a, {}, "symbol_prior", dtype=torch.float16)[0]
+    assert files[0].stat().st_size < 0.6 * half.stat().st_size
+    b = load_state_into(SymbolScoreNet(cfg), tmp_path / "q")
+    for (k, va), vb in zip(a.state_dict().items(), b.state_dict().values()):
+        if va.ndim == 1:                           # vectors are stored as float16
+            assert torch.equal(vb, va.half().float()), k
+            continue
+        step = va.abs().flatten(1).amax(1, keepdim=True) / 127
+        assert ((va - vb).abs().flatten(1) <= step * 0.51 + 1e-6).all(), k
+    v, t = torch.randn(64, 128), torch.randint(0, 1000, (64,))
+    with torch.no_grad():
+        rel = (a(v, t) - b(v, t)).norm() / a(v, t).norm()
+    assert rel < 0.02
+
+
+def test_int8_scale_that_does_not_fit_its_tensor_is_named(tmp_path):
+    from safetensors.torch import save_file
+    save_file({"w": torch.ones(4, 3, dtype=torch.int8), "w.q8_scale": torch.ones(5).half()},
+              str(tmp_path / "bad.safetensors"))
+    with pytest.raises(ModelFileError, match="'w'"):
+        load_state_into(torch.nn.Module(), tmp_path / "bad")
+
+
 def test_corrupt_truncated_and_mismatched_files(tmp_path):
     codec = JSCCCodec(JSCCConfig())
     files = save_state(tmp_path / "jscc_x", codec, JSCCConfig().to_dict(), "jscc")

@@ -17,6 +17,11 @@ from safetensors.torch import load_file, save_file
 from ..paths import models_dir
 
 MANIFEST = "manifest.json"
+# int8 storage: a weight matrix W is kept as round(W / s) in int8 with one float16 scale s per output
+# row under "<name>" + Q8_SCALE; loading multiplies back. Used for the symbol priors, whose thirteen
+# fp16 exports alone would exceed the zoo's size budget (not torch.ao quantization: that pickles and
+# changes the module; this is storage only, the module computes in float32).
+Q8_SCALE = ".q8_scale"
 
 
 class ModelFileError(RuntimeError):
@@ -34,18 +39,51 @@ def sha256(path: Path) -> str:
 def save_state(path: Path, module: torch.nn.Module, config: dict, kind: str,
                dtype: torch.dtype | None = None) -> list[Path]:
     """Write ``path``.safetensors (weights) and ``path``.json ({kind, config}); return both paths.
-    ``dtype`` (e.g. float16) stores floating-point tensors narrower to keep the shipped zoo small;
-    loading casts them back to the module's dtype."""
+    ``dtype`` (float16, or int8 for per-row quantized matrices) stores floating-point tensors narrower
+    to keep the shipped zoo small; loading casts them back to the module's dtype."""
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     tensors = {k: v.detach().contiguous().cpu() for k, v in module.state_dict().items()}
-    if dtype is not None:
+    if dtype == torch.int8:
+        tensors = quantize_int8(tensors)
+    elif dtype is not None:
         tensors = {k: v.to(dtype) if v.is_floating_point() else v for k, v in tensors.items()}
     weights = path.with_suffix(".safetensors")
     save_file(tensors, str(weights))
     meta = path.with_suffix(".json")
     meta.write_text(json.dumps({"kind": kind, "config": config}, indent=2, sort_keys=True) + "\n")
     return [weights, meta]
+
+
+def quantize_int8(tensors: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    """Matrices → int8 + per-row float16 scale; vectors (biases, norms) → float16."""
+    out = {}
+    for k, v in tensors.items():
+        if not v.is_floating_point():
+            out[k] = v
+        elif v.ndim >= 2:
+            w = v.float().flatten(1)
+            scale = (w.abs().amax(1) / 127).clamp_min(1e-12).half()
+            out[k] = (w / scale.float()[:, None]).round().clamp(-127, 127).to(torch.int8).view(v.shape)
+            out[k + Q8_SCALE] = scale
+        else:
+            out[k] = v.half()
+    return out
+
+
+def dequantize_int8(tensors: dict[str, torch.Tensor]) -> dict[str, torch.Tensor]:
+    out = {}
+    for k, v in tensors.items():
+        if k.endswith(Q8_SCALE):
+            continue
+        scale = tensors.get(k + Q8_SCALE)
+        if scale is not None:
+            if v.dtype != torch.int8 or scale.numel() != v.shape[0]:
+                raise ModelFileError(f"tensor {k!r}: int8 storage with a scale of {scale.numel()} rows "
+                                     f"for a {v.dtype} tensor of shape {tuple(v.shape)}")
+            v = (v.float().flatten(1) * scale.float()[:, None]).view(v.shape)
+        out[k] = v
+    return out
 
 
 def read_config(path: Path) -> dict:
@@ -64,7 +102,7 @@ def load_tensors(weights: Path) -> dict[str, torch.Tensor]:
         raise ModelFileError(f"model weights not found: {weights}")
     verify_against_manifest(weights)
     try:
-        return load_file(str(weights))
+        return dequantize_int8(load_file(str(weights)))
     except (SafetensorError, OSError, ValueError) as e:
         raise ModelFileError(f"cannot read {weights} (corrupt or truncated safetensors): {e}") from e
 

@@ -43,10 +43,11 @@ def train_symbol_prior(out: Path, run_dir: Path, source: str = "jscc", k: int = 
         import copy
         ema = copy.deepcopy(r.model)
         r.ema.copy_to(ema)
-        # float16 on disk: five of these would otherwise be most of the shipped zoo
-        files = save_state(out, ema, {**cfg.to_dict()}, kind="symbol_prior", dtype=torch.float16)
+        # int8 on disk (store.quantize_int8): thirteen float16 exports would be 62 MB, over the zoo's
+        # budget; per-row int8 changes the Tweedie gains by < 0.01 dB (measured on qpsk, jscc, 16qam)
+        files = save_state(out, ema, {**cfg.to_dict()}, kind="symbol_prior", dtype=torch.int8)
         register(files, command or f"gr-semdiff train symbol-prior --source {source}", directory=Path(out).parent,
-                 step=r.step, kind="symbol_prior", jscc=jscc)
+                 step=r.step, kind="symbol_prior", jscc=jscc, storage="int8 matrices with per-row float16 scales")
 
     run.fit(loss_fn, batches(), desc=f"symbol prior {source}", on_checkpoint=export)
     return run
