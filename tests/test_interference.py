@@ -63,3 +63,17 @@ def test_jcg_matches_autograd_of_gaussian_log_likelihood(fading):
 def test_real_complex_round_trip():
     c = crandn(2, 8)
     assert torch.equal(to_complex(to_real(c)), c)
+
+
+@pytest.mark.parametrize("fading", ["none", "rayleigh"])
+def test_every_injector_class_has_a_shipped_interference_prior(fading):
+    from gnuradio.semdiff.blocks.interference import CLASSES
+    from gnuradio.semdiff.interference.icdm import interference_prior_name
+    from gnuradio.semdiff.models.zoo import load_symbol_prior
+    for cls in CLASSES:
+        net = load_symbol_prior(interference_prior_name(cls, fading))
+        assert net.cfg.fading == fading
+        expected = "jscc-pair" if cls == "jscc" else cls
+        if fading == "rayleigh" and cls in ("qpsk", "tone", "chirp"):
+            expected = "qpsk"      # faded constant-modulus interferers are all CN(0, 1)
+        assert net.cfg.source == expected

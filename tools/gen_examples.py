@@ -132,8 +132,8 @@ def interference_icdm():
             420, 180),
         blk("canceller", "semdiff_interference_canceller", {
             "k": "128", "signal_prior": "symprior_jscc_k128",
-            "interference_prior": "'symprior_' + interferer.replace('-', '_') + '_k128'", "steps": "40",
-            "order": "2", "beta": "0.3", "gamma": "0.3", "samples": "8"}, 620, 180),
+            "interference_prior": "semdiff.interference_prior_name(interferer, 'rayleigh')", "steps": "40",
+            "order": "2", "beta": "2.0", "gamma": "2.0", "samples": "8"}, 620, 180),
         blk("decoder", "semdiff_diffusion_decoder", {
             "method": "deepjscc", "params": "{}", "jscc": "jscc_fmnist_awgn_cbr1-8", "prior": "prior_fmnist",
             "link_preset": "'default'", "pilot_type": "'block'", "clip_ratio": "0.0", "queue_size": "64",

@@ -32,6 +32,7 @@ _LAZY = {
     "diffusion_decoder": ".blocks.diffusion_decoder",
     "interference_injector": ".blocks.interference",
     "interference_canceller": ".blocks.interference",
+    "interference_prior_name": ".interference.icdm",
 }
 
 __all__ = sorted(_LAZY)

@@ -18,6 +18,7 @@ import torch
 
 from ..data import load_dataset
 from ..interference.conjpc import icdm_sample
+from ..interference.icdm import interference_prior_name
 from ..interference.inject import inject
 from ..interference.lemma1 import EqualizedModel, to_complex, to_real
 from ..models.prior import make_scheduler
@@ -25,9 +26,6 @@ from ..models.symbol_sources import SymbolSource
 from ..models.zoo import load_classifier, load_jscc, load_symbol_prior
 from ..paths import models_dir
 from .metrics import fid, perceptual, psnr
-
-
-CONSTANT_MODULUS = ("qpsk", "tone", "chirp")
 
 
 class Setup:
@@ -42,11 +40,7 @@ class Setup:
         self.abar = make_scheduler().alphas_cumprod
 
     def interferer(self, cls: str, fading: str):
-        name = f"symprior_{cls.replace('-', '_')}{'_rayleigh' if fading == 'rayleigh' else ''}_k128"
-        if fading == "rayleigh" and cls in CONSTANT_MODULUS:
-            # h·z with h ~ CN(0, 1) per symbol and |z| = 1 is exactly CN(0, 1) whatever z's phase: every
-            # constant-modulus class has the same faded prior, so one network (QPSK's) serves them all
-            name = "symprior_qpsk_rayleigh_k128"
+        name = interference_prior_name(cls, fading)
         if not (models_dir() / f"{name}.json").exists():
             return None, None
         net = load_symbol_prior(name)
@@ -105,8 +99,7 @@ def _plot(sweep, path):
 def main(args) -> int:
     torch.set_num_threads(args.threads)
     S = Setup(args.n, args.jscc, args.snr_db, args.seed)
-    # β = γ per channel, tuned on 100 frames (ICDM Remark 1 folds the likelihood's constants into them):
-    # under Rayleigh fading the W_n²-weighted residual is stiff in deep fades and wants smaller steps
+    # β = γ per channel (defaults: interference.icdm.BETA, where the tuning is recorded)
     B = {"rayleigh": args.beta_rayleigh, "awgn": args.beta_awgn}
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
