@@ -1,5 +1,6 @@
 """Models, model files and data loading (issue [2 of 7]); trainers run a few steps into temp dirs."""
 import json
+import math
 
 import numpy as np
 import pytest
@@ -168,3 +169,11 @@ def test_local_diffusers_prior_loads_as_unet_dir_and_as_pipeline(tmp_path):
         assert sched.config.num_train_timesteps == 1000
     with pytest.raises(ModelFileError, match="not found"):
         load_prior(tmp_path / "missing")
+
+
+def test_fid_of_diverged_images_is_nan_not_a_lapack_abort():
+    from gnuradio.semdiff.eval.metrics import fid
+    real = torch.rand(8, 1, 32, 32) * 2 - 1
+    fake = real.clone()
+    fake[3, 0, 5, 5] = float("nan")
+    assert math.isnan(fid(real, fake, FashionClassifier().eval()))

@@ -69,7 +69,7 @@ class Setup:
         out = {"class": cls, "fading": fading, "sinr_db": sinr_db, "guidance": guidance, "steps": steps,
                "nfe": nfe, "samples": samples, "mse_no_icdm": mse_plain, "mse_icdm": mse,
                "gain_db": 10 * math.log10(mse_plain / mse) if mse > 0 and math.isfinite(mse) else float("nan"),
-               "wall_s": wall}
+               "wall_s": wall, "diverged": not bool(torch.isfinite(xh).all())}
         if images:
             with torch.no_grad():
                 for tag, sym in (("no_icdm", to_complex(y)), ("icdm", to_complex(xh))):
@@ -143,7 +143,8 @@ def main(args) -> int:
         if r:
             abl.append(r)
             print(f"  {gd:10s} MSE {r['mse_icdm']:.4f} (baseline {r['mse_no_icdm']:.4f})  percept. "
-                  f"{r['perceptual_icdm']:.4f}  FID {r['fid_icdm']:.2f}  steps {r['steps']}")
+                  f"{r['perceptual_icdm']:.4f}  FID {r['fid_icdm']:.2f}  steps {r['steps']}"
+                  + ("  (diverged at this β)" if r["diverged"] else ""))
     report["ablation"] = abl
     print(f"\nsteps ({cls0}, Rayleigh, SINR 0 dB):")
     fast = S.run(cls0, "rayleigh", 0.0, 40, args.order, B["rayleigh"], B["rayleigh"], samples=args.samples)

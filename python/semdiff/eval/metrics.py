@@ -64,6 +64,10 @@ def _feature_metric(cls, clf, **kw):
 
 @torch.no_grad()
 def fid(real: torch.Tensor, fake: torch.Tensor, clf: FashionClassifier, batch: int = 500) -> float:
+    """FID (Fashion-MNIST features); NaN when ``fake`` holds non-finite pixels (a diverged sampler), which
+    would otherwise reach LAPACK's eigen-solver and abort the process."""
+    if not torch.isfinite(fake).all():
+        return float("nan")
     m = _feature_metric(FrechetInceptionDistance, clf)
     for i in range(0, len(real), batch):
         m.update(_01(real[i:i + batch]), real=True)
