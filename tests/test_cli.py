@@ -33,3 +33,18 @@ def test_bench_decoder_runs(capsys):
     assert main(["bench", "decoder", "--steps", "1"]) == 0
     out = capsys.readouterr().out
     assert "per-image throughput batch 16 vs batch 1" in out
+
+
+def test_eval_icdm_small(tmp_path, capsys):
+    from gnuradio.semdiff.eval.icdm_report import ABLATION_BETAS
+    out = tmp_path / "icdm"
+    assert main(["eval", "icdm", "--n", "4", "--tune-n", "2", "--steps", "4", "--slow-steps", "8", "--samples", "1",
+                 "--classes", "jscc-pair", "--out", str(out)]) == 0
+    rep = json.loads((out / "icdm_report.json").read_text())
+    assert [(r["class"], r["fading"]) for r in rep["classes"]] == [("jscc-pair", "rayleigh"), ("jscc-pair", "awgn")]
+    assert [r["sinr_db"] for r in rep["sweep"]["jscc-pair_rayleigh"]] == list(range(-7, 11))
+    assert [r["guidance"] for r in rep["ablation"]] == ["icdm", "dps", "gdm", "projection", "cddm"]
+    assert all(r["beta"] in ABLATION_BETAS for r in rep["ablation"])
+    assert rep["steps"]["slow"]["nfe"] == 9 and rep["steps"]["fast"]["nfe"] == 5   # + the final Tweedie evaluation
+    assert (out / "icdm_sinr_sweep.png").stat().st_size > 1000
+    assert "FID" in capsys.readouterr().out

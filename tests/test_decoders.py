@@ -42,6 +42,20 @@ def test_each_method_decodes_a_tiny_case(ctx, rx, method, params):
         assert res.info["h_est"].shape == (3, 8) and res.info["d_h"].shape == (3,)
 
 
+def test_hifi_counts_network_evaluations_per_frame(ctx):
+    """Frames at different SNRs start at their own T_s (eq. (21)): the low-SNR frame runs more steps, and
+    the batch's total evaluations are the per-frame sum, not steps × batch (what bench decoder divides by)."""
+    x = torch.rand(2, 1, 32, 32) * 2 - 1
+    with torch.no_grad():
+        rs = [RxBatch.from_rx(ctx.link.simulate(ctx.codec.encode(x[i:i + 1], s), s, torch.Generator().manual_seed(i)))
+              for i, s in enumerate((0.0, 20.0))]
+    rx = RxBatch(*(torch.cat([getattr(r, f) for r in rs]) for f in ("symbols", "noise_var", "snr_db", "h_est")))
+    res = decode("hifi_diffcom", rx, ctx, generator=torch.Generator().manual_seed(0), max_steps=50)
+    low, high = res.nfe_of(0), res.nfe_of(1)
+    assert low == res.nfe and 0 < high < low
+    assert res.total_nfe == low + high
+
+
 def test_seeds_make_runs_reproducible(ctx, rx):
     a = decode("diffcom", rx, ctx, generator=torch.Generator().manual_seed(5), steps=3).images
     b = decode("diffcom", rx, ctx, generator=torch.Generator().manual_seed(5), steps=3).images

@@ -125,6 +125,7 @@ def build_parser() -> argparse.ArgumentParser:
     ei.add_argument("--beta-awgn", type=float, default=8.0, help="β = γ over AWGN")
     ei.add_argument("--samples", type=int, default=8, help="posterior samples averaged per frame")
     ei.add_argument("--seed", type=int, default=0)
+    ei.add_argument("--tune-n", type=int, default=50, help="held-out images for the ablation's β choice")
     ei.add_argument("--threads", type=int, default=2, dest="threads")
     ei.add_argument("--out", default="out/icdm")
     ei.set_defaults(func=lambda a: __import__(f"{__package__}.eval.icdm_report", fromlist=["main"]).main(a))

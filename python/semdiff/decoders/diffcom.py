@@ -16,9 +16,9 @@ from .schedule import hifi_start_step, spaced_timesteps
 
 def guided_sample(ctx, rx, steps: int, zeta: float, gamma: float = 0.0, x_d: torch.Tensor | None = None,
                   t_start: torch.Tensor | None = None, solver: str = "ancestral", eta: float = 1.0,
-                  generator=None) -> tuple[torch.Tensor, int]:
+                  generator=None) -> tuple[torch.Tensor, torch.Tensor]:
     """Run the guided reverse process; frames start at their own ``t_start`` (default T−1, from noise;
-    from x_d on the noise manifold when x_d is given). Returns (x₀, network evaluations per frame)."""
+    from x_d on the noise manifold when x_d is given). Returns (x₀, (B,) network evaluations per frame)."""
     abar = ctx.alphas_cumprod
     B = len(rx)
     T = len(abar)
@@ -27,7 +27,7 @@ def guided_sample(ctx, rx, steps: int, zeta: float, gamma: float = 0.0, x_d: tor
     ts = spaced_timesteps(int(t_start.max()), steps)
     x = torch.randn(B, c, s, s, generator=generator)
     started = torch.zeros(B, dtype=torch.bool)
-    nfe = 0
+    frame_nfe = torch.zeros(B, dtype=torch.long)
     for i, t in enumerate(ts):
         t_prev = ts[i + 1] if i + 1 < len(ts) else -1
         active = t_start >= t
@@ -38,10 +38,11 @@ def guided_sample(ctx, rx, steps: int, zeta: float, gamma: float = 0.0, x_d: tor
         started |= active
         if not active.any():
             continue
-        idx = active.nonzero().squeeze(1)
-        sub = rx.select(idx)
+        # every frame active is the common case (always, unless HiFi's T_s differ): skip the gather/scatter
+        idx = slice(None) if bool(active.all()) else active.nonzero().squeeze(1)
+        sub = rx if isinstance(idx, slice) else rx.select(idx)
         xa = x[idx].detach().requires_grad_(True)
-        eps = ctx.unet(xa, torch.full((len(idx),), t)).sample
+        eps = ctx.unet(xa, torch.full((len(xa),), t)).sample
         x0 = tweedie_x0(xa, eps, abar[t])
         abar_prev = abar[t_prev] if t_prev >= 0 else torch.tensor(1.0)
         x_next = solver_step(solver, xa, x0, eps, abar[t], abar_prev, eta, generator)
@@ -51,8 +52,8 @@ def guided_sample(ctx, rx, steps: int, zeta: float, gamma: float = 0.0, x_d: tor
             total = total + gamma * confirming_loss(ctx, y_hat, x_d[idx], sub).sum()
         (grad,) = torch.autograd.grad(total, xa)
         x[idx] = (x_next - grad).detach()
-        nfe += 1
-    return x.clamp(-1, 1), nfe
+        frame_nfe[idx] += 1
+    return x.clamp(-1, 1), frame_nfe
 
 
 @register
@@ -61,7 +62,8 @@ class DiffCom:
     defaults = {"steps": 1000, "zeta": 0.6, "solver": "ancestral", "eta": 1.0}
 
     def decode(self, rx, ctx, generator=None, steps=1000, zeta=0.6, solver="ancestral", eta=1.0) -> DecodeResult:
-        x, nfe = guided_sample(ctx, rx, steps, zeta, solver=solver, eta=eta, generator=generator)
+        x, frame_nfe = guided_sample(ctx, rx, steps, zeta, solver=solver, eta=eta, generator=generator)
+        nfe = int(frame_nfe.max())
         return DecodeResult(x, nfe=nfe, steps=nfe)
 
 
@@ -79,5 +81,6 @@ class HiFiDiffCom:
         with torch.no_grad():
             x_d = ctx.codec.decode(rx.symbols, rx.snr_db)
         t_s = hifi_start_step(rx.noise_var, ctx.cbr, ctx.alphas_cumprod, tau, eta_ts)
-        x, nfe = guided_sample(ctx, rx, max_steps, zeta, gamma, x_d, t_s, solver, eta, generator)
-        return DecodeResult(x, nfe=nfe, steps=nfe, info={"t_start": t_s.tolist()})
+        x, frame_nfe = guided_sample(ctx, rx, max_steps, zeta, gamma, x_d, t_s, solver, eta, generator)
+        nfe = int(frame_nfe.max())
+        return DecodeResult(x, nfe=nfe, steps=nfe, info={"t_start": t_s.tolist()}, frame_nfe=frame_nfe)

@@ -32,9 +32,18 @@ def get_method(name: str):
 @dataclass
 class DecodeResult:
     images: torch.Tensor                      # (B, C, H, W) in [-1, 1]
-    nfe: int = 0                              # network evaluations per image
+    nfe: int = 0                              # network evaluations per image (the most any frame needed)
     steps: int = 0                            # sampler steps
     info: dict = field(default_factory=dict)  # method-specific (e.g. h estimate for blind decoding)
+    frame_nfe: torch.Tensor | None = None     # (B,) evaluations per frame when frames differ (HiFi's own T_s)
+
+    def nfe_of(self, i: int) -> int:
+        return int(self.frame_nfe[i]) if self.frame_nfe is not None else self.nfe
+
+    @property
+    def total_nfe(self) -> int:
+        """Image-network evaluations summed over the batch — what a throughput benchmark divides by."""
+        return int(self.frame_nfe.sum()) if self.frame_nfe is not None else self.nfe * len(self.images)
 
 
 def decode(method: str, rx, ctx, generator=None, **params) -> DecodeResult:

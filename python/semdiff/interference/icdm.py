@@ -20,6 +20,7 @@ CONSTANT_MODULUS = ("qpsk", "tone", "chirp")
 # β = γ per channel, tuned on 100 test frames (jscc-pair interferer, SINR 0 dB, 40 steps, p = 2; ICDM
 # Remark 1 folds the likelihood's constants into them): Rayleigh 0.3/1/2/3 → +8.2/+9.8/+10.0/+10.0 dB,
 # 5 diverges; AWGN 1/3/5/8/12 → +6.3/+7.4/+7.7/+7.8/+7.9 dB. The W_n²-weighted residual is stiff in deep fades.
+# These are the strengths at SINR 0 dB; icdm_sample scales them by 2/(P_x + P_z) for other SINRs.
 BETA = {"rayleigh": 2.0, "awgn": 8.0}
 
 
