@@ -90,8 +90,9 @@ class Setup:
 
 # the ablation compares guidance estimates, each at the strength that suits it: one β that is right for
 # ICDM's gradient makes Projection and CDDM diverge (measured: at β = 2 Projection gave NaN, CDDM an MSE
-# 3.5× the no-ICDM baseline), which would say nothing about the estimates themselves
-ABLATION_BETAS = (0.1, 0.3, 1.0, 2.0, 4.0)
+# 3.5× the no-ICDM baseline), which would say nothing about the estimates themselves. DPS normalises its
+# residual by its norm (κ_t), so its useful strengths are an order of magnitude above the others'.
+ABLATION_BETAS = (0.1, 0.3, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0)
 TUNE_OFFSET = 5000     # held-out test images for tuning (the evaluation uses the first n)
 
 
