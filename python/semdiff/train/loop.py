@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 import math
 import time
+import warnings
 from pathlib import Path
 from typing import Callable, Iterator
 
@@ -100,8 +101,11 @@ class Run:
             # a shipped checkpoint carries weights and EMA only (the optimizer state would double its
             # size): Adam's moments restart, the learning-rate schedule resumes at the saved step
             print(f"{self.ckpt}: no optimizer state, Adam restarts at step {self.step}")
-            for _ in range(self.step):
-                self.sched.step()
+            with warnings.catch_warnings():
+                # fast-forwarding the schedule before any optimizer step is the point here
+                warnings.filterwarnings("ignore", message="Detected call of `lr_scheduler.step", category=UserWarning)
+                for _ in range(self.step):
+                    self.sched.step()
         if (self.ckpt / "rng.safetensors").exists():
             torch.set_rng_state(load_file(str(self.ckpt / "rng.safetensors"))["torch_rng"])
         return True
