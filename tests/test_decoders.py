@@ -53,7 +53,7 @@ def test_hifi_counts_network_evaluations_per_frame(ctx):
     res = decode("hifi_diffcom", rx, ctx, generator=torch.Generator().manual_seed(0), max_steps=50)
     low, high = res.nfe_of(0), res.nfe_of(1)
     assert low == res.nfe and 0 < high < low
-    assert res.total_nfe == low + high
+    assert res.total_nfe == low + high and (res.steps_of(0), res.steps_of(1)) == (low, high)
 
 
 def test_seeds_make_runs_reproducible(ctx, rx):

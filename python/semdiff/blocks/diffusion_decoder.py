@@ -85,7 +85,7 @@ class diffusion_decoder(frame_worker):
         for i, (img, meta) in enumerate(zip(imgs, metas)):
             m = {k: v for k, v in meta.items() if not isinstance(v, (list, tuple, np.ndarray))}
             h, w, c = img.shape
-            m.update(method=method, steps=res.steps, nfe=res.nfe_of(i), batch=len(batch), height=h, width=w, channels=c,
+            m.update(method=method, steps=res.steps_of(i), nfe=res.nfe_of(i), batch=len(batch), height=h, width=w, channels=c,
                      latency_s=round(t1 - meta["t_rx"], 4), compute_s=round((t1 - t0) / len(batch), 4))
             out.append((m, pmt.init_u8vector(img.size, img.reshape(-1).tolist())))
         return out

@@ -40,6 +40,10 @@ class DecodeResult:
     def nfe_of(self, i: int) -> int:
         return int(self.frame_nfe[i]) if self.frame_nfe is not None else self.nfe
 
+    def steps_of(self, i: int) -> int:
+        # frames with their own count run one network evaluation per sampler step (guided_sample)
+        return int(self.frame_nfe[i]) if self.frame_nfe is not None else self.steps
+
     @property
     def total_nfe(self) -> int:
         """Image-network evaluations summed over the batch — what a throughput benchmark divides by."""

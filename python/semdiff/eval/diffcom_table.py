@@ -51,7 +51,7 @@ def run_condition(name, cond, methods, codec, unet, sched, clf, x, batch, seed, 
                          **params.get(m, {}))
             outs.append(res.images)
             # per frame: HiFi's frames start at their own T_s, so steps differ inside a batch
-            steps += res.frame_nfe.tolist() if res.frame_nfe is not None else [res.steps] * len(res.images)
+            steps += [res.steps_of(j) for j in range(len(res.images))]
         y = torch.cat(outs)
         dt = (time.time() - t0) / len(x)
         rows.append({"condition": name, "method": m, "psnr_db": float(psnr(y, x).mean()),
