@@ -14,7 +14,7 @@ import pmt
 import torch
 from gnuradio import gr
 
-from ..interference.icdm import ICDMParams, cancel
+from ..interference.icdm import BETA, ICDMParams, cancel
 from ..interference.inject import inject
 from ..interference.lemma1 import EqualizedModel, to_complex
 from ..phy.interferers import WAVEFORMS
@@ -78,7 +78,7 @@ class interference_injector(gr.basic_block):
 
 class interference_canceller(frame_worker):
     def __init__(self, k: int = 128, signal_prior: str = "symprior_jscc_k128", interference_prior: str = "symprior_qpsk_rayleigh_k128",
-                 steps: int = 40, order: int = 2, beta: float = 2.0, gamma: float = 2.0, queue_size: int = 32,
+                 steps: int = 40, order: int = 2, beta: float = BETA["rayleigh"], gamma: float = BETA["rayleigh"], queue_size: int = 32,
                  max_batch: int = 16, policy: str = "drop_oldest", seed: int = 0, priors=None, samples: int = 1):
         frame_worker.__init__(self, "interference_canceller", queue_size, max_batch, policy)
         if priors is None:

@@ -9,6 +9,7 @@
 """
 from __future__ import annotations
 
+import copy
 import json
 import math
 import time
@@ -18,7 +19,7 @@ import torch
 
 from ..data import load_dataset
 from ..interference.conjpc import icdm_sample
-from ..interference.icdm import interference_prior_name
+from ..interference.icdm import BETA, interference_prior_name
 from ..interference.inject import inject
 from ..interference.lemma1 import EqualizedModel, to_complex, to_real
 from ..models.prior import make_scheduler
@@ -29,16 +30,26 @@ from .metrics import fid, perceptual, psnr
 
 
 class Setup:
-    def __init__(self, n, jscc, snr_db, seed, offset=0):
+    def __init__(self, n, jscc, snr_db, seed):
         self.codec = load_jscc(jscc)
-        self.x_img = load_dataset("fashion-mnist", "test").images[offset:offset + n]
-        with torch.no_grad():
-            self.x_c = self.codec.encode(self.x_img, snr_db)
-        self.snr_db, self.seed = snr_db, seed
+        self.snr_db = snr_db
         self.prior_x = load_symbol_prior("symprior_jscc_k128")
         self.clf = load_classifier()
         self.abar = make_scheduler().alphas_cumprod
+        self._use_images(0, n, seed)
+
+    def _use_images(self, offset, n, seed):
+        self.x_img = load_dataset("fashion-mnist", "test").images[offset:offset + n]
+        with torch.no_grad():
+            self.x_c = self.codec.encode(self.x_img, self.snr_db)
+        self.seed = seed
         self._interferers = {}
+
+    def other_images(self, offset, n, seed) -> "Setup":
+        """The same models on test images offset … offset+n (e.g. a held-out tuning set)."""
+        other = copy.copy(self)
+        other._use_images(offset, n, seed)
+        return other
 
     def interferer(self, cls: str, fading: str):
         # one draw per class and channel: the sweep and the ablation reuse the same interference
@@ -123,7 +134,8 @@ def main(args) -> int:
     torch.set_num_threads(args.threads)
     S = Setup(args.n, args.jscc, args.snr_db, args.seed)
     # β = γ per channel (defaults: interference.icdm.BETA, where the tuning is recorded)
-    B = {"rayleigh": args.beta_rayleigh, "awgn": args.beta_awgn}
+    B = {"rayleigh": BETA["rayleigh"] if args.beta_rayleigh is None else args.beta_rayleigh,
+         "awgn": BETA["awgn"] if args.beta_awgn is None else args.beta_awgn}
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
     report = {}
@@ -160,7 +172,7 @@ def main(args) -> int:
         report["sweep"] = {f"{c}_{f}": v for (c, f), v in sweep.items()}
     print(f"\nTable I/II analogue ({cls0}, Rayleigh, SINR 0 dB; each guidance at its own best β = γ from "
           f"{list(ABLATION_BETAS)}, chosen on {args.tune_n} held-out test images {TUNE_OFFSET}…):")
-    tune = Setup(args.tune_n, args.jscc, args.snr_db, args.seed + 100, offset=TUNE_OFFSET)
+    tune = S.other_images(TUNE_OFFSET, args.tune_n, args.seed + 100)
     abl = []
     for gd in ("icdm", "dps", "gdm", "projection", "cddm"):
         b = _best_beta(tune, cls0, gd, args)

@@ -20,7 +20,7 @@ import math
 import torch
 
 from ..decoders.schedule import spaced_timesteps
-from .lemma1 import EqualizedModel, jcg, zeta
+from .lemma1 import EqualizedModel, jcg, repeat_rows, zeta
 
 
 def _coefficients(rks: list[float], h: float, order: int) -> torch.Tensor:
@@ -133,10 +133,9 @@ def icdm_sample(y: torch.Tensor, model: EqualizedModel, eps_x, eps_z, alphas_cum
         scale = 2.0 / (model.p_x + model.p_z)
         beta, gamma = beta * scale, gamma * scale
     if samples > 1:
-        rep = lambda v: v.repeat_interleave(samples, 0) if torch.is_tensor(v) and v.ndim > 0 else v
         x, z, nfe = icdm_sample(y.repeat_interleave(samples, 0), model.repeat(samples), eps_x, eps_z,
-                                alphas_cumprod, steps, order, rep(beta), rep(gamma), corrector, generator, guidance,
-                                power_normalised=False)
+                                alphas_cumprod, steps, order, repeat_rows(beta, samples), repeat_rows(gamma, samples),
+                                corrector, generator, guidance, power_normalised=False)
         return (x.reshape(-1, samples, x.shape[-1]).mean(1), z.reshape(-1, samples, z.shape[-1]).mean(1), nfe)
     if guidance == "cddm":   # interference as noise: no z branch, its power added to σ² (CDDM-style)
         model = EqualizedModel(model.h_x, model.sigma2 + model.p_z, model.p_x, 0.0)

@@ -30,10 +30,10 @@ def interference_prior_name(interferer: str, fading: str = "none") -> str:
     class shares QPSK's faded prior: h·z with h ~ CN(0, 1) per symbol and |z| = 1 is exactly CN(0, 1)
     whatever z's phase."""
     cls = "jscc-pair" if interferer == "jscc" else interferer
-    if fading == "rayleigh":
-        cls = "qpsk" if cls in CONSTANT_MODULUS else cls
-        return f"symprior_{cls.replace('-', '_')}_rayleigh_k128"
-    return f"symprior_{cls.replace('-', '_')}_k128"
+    faded = fading == "rayleigh"
+    if faded and cls in CONSTANT_MODULUS:
+        cls = "qpsk"
+    return f"symprior_{cls.replace('-', '_')}{'_rayleigh' if faded else ''}_k128"
 
 
 @dataclass

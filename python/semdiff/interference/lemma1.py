@@ -24,6 +24,11 @@ def to_complex(r: torch.Tensor) -> torch.Tensor:
     return torch.complex(r[..., :k], r[..., k:])
 
 
+def repeat_rows(v, n: int):
+    """Repeat each frame's row n times in a row (frame b → rows b·n … b·n+n−1); scalars pass through."""
+    return v.repeat_interleave(n, 0) if torch.is_tensor(v) and v.ndim > 0 else v
+
+
 @dataclass
 class EqualizedModel:
     h_x: torch.Tensor | None      # (B, k) complex, None for AWGN
@@ -69,8 +74,7 @@ class EqualizedModel:
 
     def repeat(self, n: int) -> "EqualizedModel":
         """The same model for every frame repeated n times in a row (frame b → rows b·n … b·n+n−1)."""
-        rep = lambda v: v.repeat_interleave(n, 0) if torch.is_tensor(v) and v.ndim > 0 else v
-        return EqualizedModel(rep(self.h_x), rep(self.sigma2), rep(self.p_x), rep(self.p_z))
+        return EqualizedModel(*(repeat_rows(v, n) for v in (self.h_x, self.sigma2, self.p_x, self.p_z)))
 
     def equalize(self, y_c: torch.Tensor) -> torch.Tensor:
         """The receiver's MMSE equalizer (ICDM eq. (4)), as a real vector."""
