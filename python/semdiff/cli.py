@@ -23,8 +23,9 @@ def _train(args) -> int:
     if args.what == "prior":
         from .train.prior import train_prior
         train_prior(out_root / (args.name or "prior_fmnist"), run_root / (args.name or "prior_fmnist"),
-                    data=args.data, steps=args.steps or 20000, batch=args.batch or 64, lr=args.lr or 2e-4,
-                    seed=args.seed, resume=args.resume, ckpt_every=args.ckpt_every or 500, command=command)
+                    data=args.data, steps=args.steps or 60000, batch=args.batch or 64, lr=args.lr,
+                    seed=args.seed, resume=args.resume, recipe=args.recipe, ckpt_every=args.ckpt_every or 500,
+                    snapshot_every=args.snapshot_every, ema_decay=args.ema_decay, command=command)
     elif args.what == "jscc":
         from .train.jscc import train_jscc
         name = args.name or f"jscc_fmnist_{args.channel}_cbr1-{round(1 / args.cbr)}"
@@ -68,6 +69,11 @@ def build_parser() -> argparse.ArgumentParser:
     t.add_argument("--name", help="model name (directory/file stem in the zoo)")
     t.add_argument("--out", help="model zoo directory (default: the shipped models/)")
     t.add_argument("--runs", default="runs", help="checkpoint directory")
+    t.add_argument("--recipe", default="v", choices=["v", "eps"],
+                   help="(prior) v: v-prediction + min-SNR-5, (32,64,128)x2; eps: the first prior's recipe")
+    t.add_argument("--snapshot-every", type=int, default=0,
+                   help="(prior) keep an EMA snapshot every N steps for FID-against-time curves (0: none)")
+    t.add_argument("--ema-decay", type=float, default=0.999, help="(prior) EMA decay")
     t.add_argument("--cbr", type=float, default=1 / 8)
     t.add_argument("--channel", default="awgn", choices=["awgn", "ofdm"])
     t.add_argument("--link-preset", default="default")

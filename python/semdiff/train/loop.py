@@ -67,6 +67,7 @@ class Run:
             self.opt, lambda s: min(1.0, (s + 1) / warmup) * 0.5 * (1 + math.cos(math.pi * min(s, steps) / steps)))
         self.ema = EMA(model, ema_decay) if ema_decay else None
         self.step = 0
+        self.train_seconds = 0.0   # wall time spent inside fit(), summed over resumes (curves against time)
         torch.manual_seed(seed)
 
     # -- checkpoints -------------------------------------------------------------------------
@@ -82,7 +83,8 @@ class Run:
         save_file({"torch_rng": torch.get_rng_state()}, str(self.ckpt / "rng.safetensors"))
         torch.save({"opt": self.opt.state_dict(), "sched": self.sched.state_dict()}, self.ckpt / "optim.pt")
         (self.ckpt / "state.json").write_text(json.dumps(
-            {"step": self.step, "ema_updates": self.ema.updates if self.ema else 0, "time": time.time()}))
+            {"step": self.step, "ema_updates": self.ema.updates if self.ema else 0, "time": time.time(),
+             "train_seconds": self.train_seconds}))
 
     def resume(self) -> bool:
         if not (self.ckpt / "state.json").exists():
@@ -93,6 +95,7 @@ class Run:
             self.ema.shadow = load_file(str(self.ckpt / "ema.safetensors"))
             self.ema.updates = state["ema_updates"]
         self.step = state["step"]
+        self.train_seconds = state.get("train_seconds", 0.0)
         if (self.ckpt / "optim.pt").exists():
             o = torch.load(self.ckpt / "optim.pt", weights_only=True)
             self.opt.load_state_dict(o["opt"])
@@ -118,6 +121,7 @@ class Run:
         losses: list[float] = []
         bar = tqdm(total=self.steps, initial=self.step, desc=desc, mininterval=5, dynamic_ncols=True)
         self.model.train()
+        t_last = time.time()
         while self.step < self.steps:
             loss = loss_fn(next(batches), self.step)
             self.opt.zero_grad(set_to_none=True)
@@ -128,18 +132,22 @@ class Run:
             if self.ema:
                 self.ema.update(self.model)
             self.step += 1
+            now = time.time()
+            self.train_seconds += now - t_last
+            t_last = now
             losses.append(loss.item())
             bar.update(1)
             if self.step % log_every == 0 or self.step == self.steps:
                 avg = sum(losses[-log_every:]) / len(losses[-log_every:])
                 bar.set_postfix(loss=f"{avg:.4g}")
                 log.write(json.dumps({"step": self.step, "loss": avg, "lr": self.sched.get_last_lr()[0],
-                                      "time": time.time()}) + "\n")
+                                      "time": now, "train_seconds": round(self.train_seconds, 1)}) + "\n")
                 log.flush()
             if self.step % self.ckpt_every == 0 or self.step == self.steps:
                 self.save()
                 if on_checkpoint:
                     on_checkpoint(self)
+                t_last = time.time()   # export time is not training time
         bar.close()
         log.close()
         self.model.eval()
