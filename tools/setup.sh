@@ -29,7 +29,7 @@ if [ ! -f "$stamp" ]; then
   say "pip: installing pinned dependencies"
   # torch first and pinned: the CPU wheel (a bare 'torch' requirement would pull a CUDA build)
   .venv/bin/pip install -q --disable-pip-version-check "torch==2.13.0" "numpy>=1.24,<2"
-  .venv/bin/pip install -q --disable-pip-version-check --no-build-isolation "$ROOT"
+  .venv/bin/pip install -q --disable-pip-version-check --no-build-isolation "$ROOT[test]"
   rm -f .venv/.semdiff-pip-*; touch "$stamp"
 fi
 npv=$(.venv/bin/python -c 'import numpy; print(numpy.__version__)')

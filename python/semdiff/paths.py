@@ -29,3 +29,10 @@ def models_dir() -> Path:
 def examples_dir() -> Path:
     src = Path(SOURCE_DIR) / "examples"
     return src if src.is_dir() else Path(EXAMPLES_DIR)
+
+
+def user_models_dir() -> Path:
+    """Where ``gr-semdiff train`` writes by default: the user's data directory, never the shipped zoo.
+    Model names not found in ``models_dir()`` are looked up here too."""
+    base = os.environ.get("XDG_DATA_HOME") or str(Path.home() / ".local" / "share")
+    return Path(base) / "gr-semdiff" / "models"

@@ -13,7 +13,8 @@ import pmt
 import torch
 
 from ..data import to_uint8
-from ..decoders import DecodeContext, RxBatch, decode, get_method
+from ..decoders import DecodeContext, RxBatch, decode
+from ..decoders.registry import validate_params
 from .frame_worker import frame_worker
 from .pdu_util import symbols_from_pdu
 
@@ -38,10 +39,9 @@ class diffusion_decoder(frame_worker):
 
     # -- configuration ----------------------------------------------------------------------------
     def _set_method(self, method: str, params: dict):
-        m = get_method(method)                       # raises on unknown names
-        unknown = set(params) - set(m.defaults)
-        if unknown:
-            raise ValueError(f"{method} has no parameter(s) {sorted(unknown)}; it takes {sorted(m.defaults)}")
+        if not isinstance(method, str):
+            raise ValueError(f"method must be a name, got {method!r}")
+        validate_params(method, params)              # raises ValueError naming the bad value
         self.method, self.params = method, dict(params)
 
     def set_method(self, method: str, params: dict | None = None):
@@ -58,7 +58,7 @@ class diffusion_decoder(frame_worker):
         try:
             self.set_method(method, params)
             self.logger.info(f"decoding method now {self.method} {self.params}")
-        except ValueError as e:
+        except (ValueError, TypeError) as e:
             self.logger.warn(f"control message rejected: {e}")
 
     def drop_meta(self) -> dict:

@@ -12,7 +12,7 @@ import torch
 
 from .guidance import channel_prior_score, frame_norm, predicted_symbols
 from .registry import DecodeResult, register
-from .samplers import ancestral_step, solver_step, tweedie_x0
+from .samplers import SOLVERS, ancestral_step, solver_step, tweedie_x0
 from .schedule import spaced_timesteps
 
 
@@ -32,6 +32,7 @@ class BlindDiffCom:
     name = "blind_diffcom"
     defaults = {"steps": 1000, "zeta_x": 0.6, "zeta_h": 0.1, "solver": "ancestral", "eta": 1.0,
                 "channel": "sample", "restarts": 1}
+    choices = {"solver": SOLVERS, "channel": ("sample", "lmmse")}
 
     def decode(self, rx, ctx, generator=None, steps=1000, zeta_x=0.6, zeta_h=0.1, solver="ancestral",
                eta=1.0, channel="sample", restarts=1) -> DecodeResult:

@@ -10,7 +10,7 @@ import torch
 
 from .guidance import confirming_loss, measurement_loss
 from .registry import DecodeResult, register
-from .samplers import solver_step, tweedie_x0
+from .samplers import SOLVERS, solver_step, tweedie_x0
 from .schedule import hifi_start_step, spaced_timesteps
 
 
@@ -60,6 +60,7 @@ def guided_sample(ctx, rx, steps: int, zeta: float, gamma: float = 0.0, x_d: tor
 class DiffCom:
     name = "diffcom"
     defaults = {"steps": 1000, "zeta": 0.6, "solver": "ancestral", "eta": 1.0}
+    choices = {"solver": SOLVERS}
 
     def decode(self, rx, ctx, generator=None, steps=1000, zeta=0.6, solver="ancestral", eta=1.0) -> DecodeResult:
         x, frame_nfe = guided_sample(ctx, rx, steps, zeta, solver=solver, eta=eta, generator=generator)
@@ -75,6 +76,7 @@ class HiFiDiffCom:
     # the small prior, ζ = γ = 0 (no guidance) lost 2.6 dB; τ = 40 starts at T_s ≈ 17 at 10 dB
     defaults = {"zeta": 0.06, "gamma": 0.03, "tau": 40.0, "eta_ts": 1.0, "max_steps": 1000, "solver": "ancestral",
                 "eta": 1.0}
+    choices = {"solver": SOLVERS}
 
     def decode(self, rx, ctx, generator=None, zeta=0.06, gamma=0.03, tau=40.0, eta_ts=1.0, max_steps=1000,
                solver="ancestral", eta=1.0) -> DecodeResult:

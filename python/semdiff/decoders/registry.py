@@ -1,11 +1,15 @@
 """One registry of decoding methods by name (as DPS chooses operators and methods by name).
 
-Every method is a class with ``name``, a ``defaults`` dict of its parameters, and
-``decode(rx, ctx, generator=None, **params) -> DecodeResult``, batched over frames.
+Every method is a class with ``name``, a ``defaults`` dict of its parameters, optionally ``choices``
+(allowed values of its string parameters), and ``decode(rx, ctx, generator=None, **params) ->
+DecodeResult``, batched over frames. ``validate_params`` is the one boundary check of parameters that
+the CLI, the GR block's constructor and its control messages all go through.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+
+import math
 
 import torch
 
@@ -50,9 +54,37 @@ class DecodeResult:
         return int(self.frame_nfe.sum()) if self.frame_nfe is not None else self.nfe * len(self.images)
 
 
-def decode(method: str, rx, ctx, generator=None, **params) -> DecodeResult:
+MAX_STEPS = 100_000   # far above any sampler here (T = 1000); stops a control message asking for 10**7
+
+
+def validate_params(method: str, params: dict) -> dict:
+    """Check ``params`` of ``method`` against its defaults: known names only; integers (all counts) in
+    1 … MAX_STEPS; reals finite and ≥ 0 (strengths, η, τ); strings from the method's ``choices``.
+    Raises ValueError naming the method, the parameter and the value; returns params with defaults."""
     m = get_method(method)
+    if not isinstance(params, dict):
+        raise ValueError(f"{method}: parameters must be a mapping, got {type(params).__name__}")
     unknown = set(params) - set(m.defaults)
     if unknown:
         raise ValueError(f"{method} has no parameter(s) {sorted(unknown)}; it takes {sorted(m.defaults)}")
-    return m.decode(rx, ctx, generator=generator, **{**m.defaults, **params})
+    for k, v in params.items():
+        d = m.defaults[k]
+        bad = None
+        if isinstance(d, bool):
+            bad = None if isinstance(v, bool) else "must be true or false"
+        elif isinstance(d, int):
+            ok = isinstance(v, int) and not isinstance(v, bool) and 1 <= v <= MAX_STEPS
+            bad = None if ok else f"must be an integer in 1 … {MAX_STEPS}"
+        elif isinstance(d, float):
+            ok = isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v) and v >= 0
+            bad = None if ok else "must be a finite number ≥ 0"
+        elif isinstance(d, str):
+            allowed = getattr(m, "choices", {}).get(k, ())
+            bad = None if isinstance(v, str) and v in allowed else f"must be one of {list(allowed)}"
+        if bad:
+            raise ValueError(f"{method}: parameter {k}={v!r} {bad}")
+    return {**m.defaults, **params}
+
+
+def decode(method: str, rx, ctx, generator=None, **params) -> DecodeResult:
+    return get_method(method).decode(rx, ctx, generator=generator, **validate_params(method, params))

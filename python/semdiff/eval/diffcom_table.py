@@ -102,7 +102,7 @@ def main(args) -> int:
     codec = load_jscc(args.jscc)
     unet, sched = load_image_prior(args.prior)
     clf = load_classifier()
-    params = json.loads(args.params) if args.params else {}
+    params = args.params or {}
     conds = [] if args.conditions == "none" else args.conditions.split(",") if args.conditions else list(CONDITIONS)
     print(f"gr-semdiff eval diffcom — {len(x)} Fashion-MNIST test images, codec {args.jscc} "
           f"(CBR 1/{round(1 / codec.cfg.cbr)}), prior {args.prior}; SNR = Es/N0; seed {args.seed}")

@@ -12,9 +12,12 @@ from dataclasses import dataclass
 import torch
 
 from ..models.prior import make_scheduler
+from ..phy.interferers import WAVEFORMS
 from .conjpc import icdm_sample
 from .lemma1 import EqualizedModel, to_complex, to_real
 
+# the interferer classes ``eval icdm`` can take: a second JSCC transmitter and the model-free waveforms
+INTERFERER_CLASSES = ("jscc-pair", *WAVEFORMS)
 
 CONSTANT_MODULUS = ("qpsk", "tone", "chirp")
 # β = γ per channel, tuned on 100 test frames (jscc-pair interferer, SINR 0 dB, 40 steps, p = 2; ICDM

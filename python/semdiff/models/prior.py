@@ -17,7 +17,7 @@ import torch
 from diffusers import DDPMScheduler, UNet2DModel
 from diffusers.models.unets.unet_2d import UNet2DOutput
 
-from .store import ModelFileError, verify_against_manifest
+from .store import ModelFileError, check_finite, verify_against_manifest
 
 T_TRAIN = 1000
 
@@ -90,9 +90,7 @@ def _load_raw(directory: Path) -> tuple[UNet2DModel, DDPMScheduler]:
         raise ModelFileError(f"prior directory not found: {directory}")
     if (directory / "unet" / "config.json").exists():
         unet, _ = _load_raw(directory / "unet")
-        sched_dir = directory / "scheduler"
-        return unet, (DDPMScheduler.from_pretrained(sched_dir, local_files_only=True) if sched_dir.exists()
-                      else make_scheduler())
+        return unet, _load_scheduler(directory / "scheduler")
     weights = directory / "diffusion_pytorch_model.safetensors"
     if not (directory / "config.json").exists():
         raise ModelFileError(f"no diffusers prior in {directory} (config.json missing)")
@@ -101,12 +99,22 @@ def _load_raw(directory: Path) -> tuple[UNet2DModel, DDPMScheduler]:
     try:
         unet = UNet2DModel.from_pretrained(directory, local_files_only=True, use_safetensors=True,
                                            low_cpu_mem_usage=False)
-    except (OSError, ValueError, RuntimeError) as e:
-        raise ModelFileError(f"cannot load the diffusers prior in {directory}: {e}") from e
-    sched_dir = directory / "scheduler"
-    scheduler = (DDPMScheduler.from_pretrained(sched_dir, local_files_only=True) if sched_dir.exists()
-                 else make_scheduler())
-    return unet.eval(), scheduler
+    except (OSError, ValueError, RuntimeError, TypeError, KeyError, AttributeError) as e:
+        raise ModelFileError(f"cannot load the diffusers prior in {directory}: {e}") from None
+    check_finite(unet.state_dict(), weights)
+    return unet.eval(), _load_scheduler(directory / "scheduler")
+
+
+def _load_scheduler(sched_dir: Path) -> DDPMScheduler:
+    if not sched_dir.exists():
+        return make_scheduler()
+    try:
+        s = DDPMScheduler.from_pretrained(sched_dir, local_files_only=True)
+    except (OSError, ValueError, TypeError, KeyError, AttributeError) as e:
+        raise ModelFileError(f"cannot load the diffusion schedule in {sched_dir}: {e}") from None
+    if s.config.prediction_type not in PREDICTIONS or not torch.isfinite(s.alphas_cumprod).all():
+        raise ModelFileError(f"{sched_dir}: unsupported schedule (prediction_type {s.config.prediction_type!r})")
+    return s
 
 
 @torch.no_grad()

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import warnings
 from pathlib import Path
 
 import torch
@@ -102,9 +103,18 @@ def load_tensors(weights: Path) -> dict[str, torch.Tensor]:
         raise ModelFileError(f"model weights not found: {weights}")
     verify_against_manifest(weights)
     try:
-        return dequantize_int8(load_file(str(weights)))
+        tensors = dequantize_int8(load_file(str(weights)))
     except (SafetensorError, OSError, ValueError) as e:
         raise ModelFileError(f"cannot read {weights} (corrupt or truncated safetensors): {e}") from e
+    check_finite(tensors, weights)
+    return tensors
+
+
+def check_finite(tensors: dict[str, torch.Tensor], where: Path) -> None:
+    """NaN/Inf weights are never a model (a flipped exponent bit makes them): refuse them by name."""
+    bad = [k for k, v in tensors.items() if v.is_floating_point() and not torch.isfinite(v).all()]
+    if bad:
+        raise ModelFileError(f"{where}: non-finite weights in {bad[:3]}{' …' if len(bad) > 3 else ''}")
 
 
 def load_state_into(module: torch.nn.Module, path: Path) -> torch.nn.Module:
@@ -117,15 +127,27 @@ def load_state_into(module: torch.nn.Module, path: Path) -> torch.nn.Module:
     return module
 
 
+def _read_manifest(mf: Path) -> dict:
+    try:
+        data = json.loads(mf.read_text())
+    except (json.JSONDecodeError, UnicodeDecodeError) as e:
+        raise ModelFileError(f"manifest {mf} is not valid JSON (truncated?): {e}") from None
+    if not isinstance(data, dict) or not isinstance(data.get("files", {}), dict):
+        raise ModelFileError(f"manifest {mf}: expected {{\"files\": {{path: entry}}}}")
+    return data
+
+
 def manifest_entries(directory: Path | None = None) -> dict:
     m = Path(directory or models_dir()) / MANIFEST
-    if not m.exists():
-        return {}
-    return json.loads(m.read_text())
+    return _read_manifest(m) if m.exists() else {}
+
+
+_UNVERIFIED_WARNED: set[Path] = set()
 
 
 def verify_against_manifest(path: Path) -> None:
-    """If ``path`` is listed in the manifest of its models directory, check its sha256."""
+    """If ``path`` is listed in the manifest of its models directory, check its sha256; a file that no
+    manifest lists loads with a warning (once): nothing but the finite-weight check guards it."""
     path = Path(path).resolve()
     for root in (models_dir().resolve(), *path.parents):
         mf = root / MANIFEST
@@ -134,17 +156,22 @@ def verify_against_manifest(path: Path) -> None:
                 rel = str(path.relative_to(root))
             except ValueError:
                 continue
-            entry = json.loads(mf.read_text()).get("files", {}).get(rel)
-            if entry is not None and sha256(path) != entry["sha256"]:
+            entry = _read_manifest(mf).get("files", {}).get(rel)
+            if entry is None:
+                break
+            if not isinstance(entry, dict) or sha256(path) != entry.get("sha256"):
                 raise ModelFileError(f"{path}: sha256 does not match {mf} (file corrupt or replaced)")
             return
+    if path not in _UNVERIFIED_WARNED:
+        _UNVERIFIED_WARNED.add(path)
+        warnings.warn(f"{path} is in no model manifest: its integrity is not checked", stacklevel=3)
 
 
 def register(files: list[Path], command: str, directory: Path | None = None, **info) -> None:
     """Add files to the manifest with their sha256, size and the command that made them."""
     root = Path(directory or models_dir()).resolve()
     mf = root / MANIFEST
-    data = json.loads(mf.read_text()) if mf.exists() else {"files": {}}
+    data = _read_manifest(mf) if mf.exists() else {"files": {}}
     for f in files:
         f = Path(f).resolve()
         data["files"][str(f.relative_to(root))] = {

@@ -39,7 +39,7 @@ def train_classifier(out: Path, run_dir: Path, data: str = "fashion-mnist", step
 
 
 def main(args, out_root: Path, run_root: Path, command: str):
-    name = args.name or "classifier_fmnist"
+    name = args.name   # cli: default_name
     train_classifier(out_root / name, run_root / name, data=args.data, steps=args.steps or 3000,
                      batch=args.batch or 128, lr=args.lr or 2e-3, seed=args.seed, resume=args.resume,
                      ckpt_every=args.ckpt_every or 500, command=command)

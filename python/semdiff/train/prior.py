@@ -75,7 +75,9 @@ def train_prior(out: Path, run_dir: Path, data: str = "fashion-mnist", steps: in
         if snapshot_every and r.step % snapshot_every == 0:
             # EMA snapshots with their training time: the FID-against-wall-time curve (eval prior-curve)
             snap = Path(r.dir) / "snapshots"
-            snap.mkdir(parents=True, exist_ok=True)
+            if not (snap / "config.json").exists():   # the architecture the snapshots load into
+                r.model.save_config(snap)
+                sched.save_config(snap / "scheduler")
             save_file({k: v.contiguous() for k, v in r.ema.shadow.items()}, str(snap / f"ema_{r.step:07d}.safetensors"),
                       metadata={"step": str(r.step), "train_seconds": f"{r.train_seconds:.1f}", "recipe": recipe})
             with open(snap / "index.jsonl", "a") as f:

@@ -54,8 +54,7 @@ def train_symbol_prior(out: Path, run_dir: Path, source: str = "jscc", k: int = 
 
 
 def main(args, out_root: Path, run_root: Path, command: str):
-    suffix = "_rayleigh" if args.fading == "rayleigh" else ""
-    name = args.name or f"symprior_{args.source.replace('-', '_')}{suffix}_k128"
+    name = args.name   # cli: default_name
     train_symbol_prior(out_root / name, run_root / name, source=args.source, jscc=args.jscc,
                        steps=args.steps or 4000, batch=args.batch or 256, lr=args.lr or 1e-3, seed=args.seed,
                        resume=args.resume, ckpt_every=args.ckpt_every or 1000, command=command, limit=args.limit,
