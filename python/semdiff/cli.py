@@ -31,7 +31,7 @@ def _train(args) -> int:
         train_jscc(out_root / name, run_root / name, cbr=args.cbr, data=args.data, steps=args.steps or 15000,
                    batch=args.batch or 64, lr=args.lr or 1e-3, seed=args.seed, resume=args.resume,
                    channel=args.channel, link_preset=args.link_preset, ckpt_every=args.ckpt_every or 1000,
-                   command=command)
+                   command=command, init=args.init, snr_min=args.snr_min, snr_max=args.snr_max)
     else:
         from importlib import import_module
         args.name = name

@@ -47,6 +47,10 @@ def _train(sub):
                    help="(jscc) channel bandwidth ratio k/n, e.g. 0.125 for 1/8")
     t.add_argument("--channel", default="awgn", choices=["awgn", "ofdm"],
                    help="(jscc) train over AWGN or through the OFDM multipath link")
+    t.add_argument("--init", help="(jscc) start from this codec (same CBR and width), e.g. to fine-tune an "
+                   "AWGN codec through the OFDM link")
+    t.add_argument("--snr-min", type=finite, default=0.0, help="(jscc) lowest training SNR (dB), drawn uniformly")
+    t.add_argument("--snr-max", type=finite, default=20.0, help="(jscc) highest training SNR (dB)")
     t.add_argument("--link-preset", default="default", choices=["default", "diffcom"], help="(jscc) OFDM grid")
     t.add_argument("--jscc", help="(symbol-prior) source JSCC model name")
     t.add_argument("--source", default="jscc",
@@ -136,7 +140,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="cmd", required=True, metavar="{demo,train,eval,samples,bench}")
     d = _sub(sub, "demo", "the image loopback demo: DeepJSCC vs HiFi-DiffCom vs DiffCom through the OFDM link")
     d.add_argument("--images", type=positive, default=16, help="test images sent")
-    d.add_argument("--snr-db", type=finite, default=10.0, help="SNR Es/N0 (dB)")
+    d.add_argument("--jscc", help="codec (default: the OFDM-link 1/16 codec of the zoo)")
+    d.add_argument("--snr-db", type=finite, default=0.0, help="SNR Es/N0 (dB)")
     d.add_argument("--clip", type=_float_in(0.0, lo_open=True, allow_inf=True), default=1.4,
                    help="PAPR clipping ratio (inf: no clipping)")
     d.add_argument("--seed", type=nonneg, default=0, help="seed of the channel and the samplers")

@@ -105,6 +105,8 @@ def check(args, parser: argparse.ArgumentParser) -> None:
         elif args.cmd == "eval" and args.what == "icdm":
             from .interference.icdm import INTERFERER_CLASSES
             args.classes = ",".join(_list_of("--classes", INTERFERER_CLASSES, args.classes))
+        elif args.cmd == "train" and args.snr_min > args.snr_max:
+            raise ValueError(f"argument --snr-min: {args.snr_min} is above --snr-max {args.snr_max}")
         elif args.cmd == "train" and args.what == "symbol-prior":
             from .models.symbol_sources import SOURCES
             _list_of("--source", SOURCES, args.source)

@@ -1,12 +1,14 @@
-"""``gr-semdiff demo`` (the README's main job): 16 Fashion-MNIST test images through the GNU Radio link —
-JSCC encoder, interleaver, OFDM framer (block pilots), PAPR clipper (c = 1.4), L = 8 multipath channel
-at 10 dB, LMMSE/MMSE deframer, deinterleaver — decoded twice from the same received frames, by
-DeepJSCC and by HiFi-DiffCom. Writes out/demo/: a PNG grid (original | DeepJSCC | HiFi-DiffCom per row),
-the per-frame JSONL log and a summary table. ``--phy`` runs the PHY-only loopback (examples/loopback_phy.grc).
+"""``gr-semdiff demo`` (the README's main job): Fashion-MNIST test images through the GNU Radio link where
+DeepJSCC visibly fails — the 1/16 codec trained through the OFDM link, block pilots, PAPR clipping,
+L = 8 multipath at a low SNR, LMMSE/MMSE deframer — decoded three times from the same received frames:
+DeepJSCC, HiFi-DiffCom and DiffCom. Writes out/demo/: a PNG grid (original | DeepJSCC | HiFi-DiffCom |
+DiffCom, PSNR and perceptual distance under each tile), the per-frame JSONL log and a summary table.
+``--phy`` runs the PHY-only loopback (examples/loopback_phy.grc).
 
   image_source ─► jscc_encoder ─► interleaver ─► ofdm_framer ─► papr_clipper ─► multipath_channel
   ─► ofdm_deframer ─► deinterleaver ─► tagged_stream_to_pdu ─┬► diffusion_decoder(deepjscc) ─────┬► image_sink
-                                                               └► diffusion_decoder(hifi_diffcom) ─┘
+                                                               ├► diffusion_decoder(hifi_diffcom) ─┤
+                                                               └► diffusion_decoder(diffcom) ──────┘
 """
 from __future__ import annotations
 
@@ -17,51 +19,52 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
-
 from .paths import examples_dir, models_dir
 
 ORDER = ["interleaver", "framer", "clipper", "channel", "deframer", "deinterleaver"]
+METHODS = ("deepjscc", "hifi_diffcom", "diffcom")
+# DiffCom from pure noise needs its own step budget here; HiFi-DiffCom picks its own T_s per frame
+DEMO_PARAMS = {"deepjscc": {}, "hifi_diffcom": {}, "diffcom": {"steps": 50, "zeta": 1.0}}
+CODECS = ("jscc_fmnist_ofdm_cbr1-16", "jscc_fmnist_awgn_cbr1-16", "jscc_fmnist_ofdm_cbr1-8")
 
 
-def pick_codec() -> str:
-    for name in ("jscc_fmnist_ofdm_cbr1-8", "jscc_fmnist_awgn_cbr1-8"):
+def pick_codec(wanted: str | None = None) -> str:
+    for name in ((wanted,) if wanted else CODECS):
         if (models_dir() / f"{name}.safetensors").exists():
             return name
-    raise SystemExit("no shipped JSCC codec in the model zoo (models/)")
+    raise SystemExit(f"no JSCC codec {wanted or CODECS[0]} in the model zoo ({models_dir()})")
 
 
 def run_images(args) -> int:
-    import torch
     from gnuradio import gr, pdu
+    from tqdm import tqdm
 
     from .blocks.diffusion_decoder import diffusion_decoder
     from .blocks.image_io import image_sink, image_source
     from .blocks.jscc_encoder import jscc_encoder
-    from .data import to_model_range
     from .decoders import DecodeContext
-    from .eval.grid import save_grid
+    from .demo_report import print_table, save_demo_grid, summary
     from .gr_glue import link_blocks
+    from .models.zoo import load_jscc
     from .phy.link import preset
 
-    torch.set_num_threads(args.threads)
     out = Path(args.out) / "demo"
     if out.exists():
         shutil.rmtree(out)
     out.mkdir(parents=True)
-    jscc = pick_codec()
-    cfg = preset("default", 128, "block", clip_ratio=args.clip)
+    jscc = pick_codec(getattr(args, "jscc", None))
+    cfg = preset("default", load_jscc(jscc).cfg.k, "block", clip_ratio=None if args.clip == float("inf") else args.clip)
     ctx = DecodeContext.from_zoo(jscc, "prior_fmnist", cfg)
     print(f"demo: {args.images} Fashion-MNIST test images, codec {jscc} (CBR 1/{round(1 / ctx.cbr)}), "
           f"OFDM fft {cfg.grid.fft_len}/cp {cfg.grid.cp_len}, block pilots, clip ratio {args.clip}, multipath L=8 r=4, "
-          f"SNR {args.snr_db} dB (Es/N0), LMMSE + MMSE", flush=True)
+          f"SNR {args.snr_db} dB (Es/N0), LMMSE + MMSE; {args.threads} threads", flush=True)
     tb = gr.top_block()
     src = image_source("fashion-mnist", "test", 0, args.images)
     enc = jscc_encoder(jscc, args.snr_db)
     b = link_blocks(cfg, snr_db=args.snr_db, seed=args.seed)
     to_pdu = pdu.tagged_stream_to_pdu(gr.types.complex_t, "packet_len")
-    decs = [diffusion_decoder(m, {}, context=ctx, max_batch=args.images, seed=args.seed)
-            for m in ("deepjscc", "hifi_diffcom")]
+    decs = [diffusion_decoder(m, DEMO_PARAMS[m], context=ctx, max_batch=args.images, seed=args.seed)
+            for m in METHODS]
     sink = image_sink(str(out / "frames"), True, str(out / "frames.jsonl"), True)
     tb.msg_connect(src, "out", enc, "in")
     tb.connect(enc, *[b[k] for k in ORDER], to_pdu)
@@ -70,55 +73,24 @@ def run_images(args) -> int:
         tb.msg_connect(d, "out", sink, "in")
     t0 = time.time()
     tb.start()
-    expected = 2 * args.images
-    while sink.accounted() < expected and time.time() - t0 < args.timeout:
-        time.sleep(0.1)
+    expected = len(METHODS) * args.images
+    with tqdm(total=expected, desc="frames decoded", unit="frame", mininterval=1) as bar:
+        while sink.accounted() < expected and time.time() - t0 < args.timeout:
+            time.sleep(0.2)
+            bar.update(sink.accounted() - bar.n)
     tb.stop()
     tb.wait()
     wall = time.time() - t0
     recs = sink.records
-    (out / "summary.json").write_text(json.dumps(_summary(recs, wall, args), indent=2) + "\n")
-    _print_table(recs, wall)
-    # grid: original | DeepJSCC | HiFi-DiffCom per row
-    rows = []
-    for i in range(args.images):
-        ref = src.ds[i][0]
-        row = [ref]
-        for m in ("deepjscc", "hifi_diffcom"):
-            img = sink.images.get((i, m))
-            row.append(to_model_range(img).permute(2, 0, 1) if img is not None else ref * 0 - 1)
-        rows += row
-    save_grid(torch.stack(rows), out / "grid.png", nrow=12, scale=1.0,
-              title="original | DeepJSCC | HiFi-DiffCom  (multipath + clipping, %.0f dB)" % args.snr_db)
+    summ = summary(recs, wall, args, METHODS, src, sink)
+    (out / "summary.json").write_text(json.dumps(summ, indent=2) + "\n")
+    print_table(summ, METHODS)
+    save_demo_grid(out / "grid.png", src, sink, recs, METHODS, args)
     print(f"wrote {out / 'grid.png'}, {out / 'frames.jsonl'}, {out / 'summary.json'}  ({wall:.0f} s)")
     lost = expected - len(recs)
     if lost:
         print(f"{lost} frames not accounted for within {args.timeout} s", file=sys.stderr)
     return 0 if lost == 0 else 1
-
-
-def _summary(recs, wall, args) -> dict:
-    out = {"images": args.images, "snr_db": args.snr_db, "clip_ratio": args.clip, "wall_s": round(wall, 1),
-           "methods": {}}
-    for m in sorted({r.get("method") for r in recs}):
-        rs = [r for r in recs if r.get("method") == m and "dropped" not in r]
-        out["methods"][m] = {
-            "decoded": len(rs), "dropped": sum(1 for r in recs if r.get("method") == m and "dropped" in r),
-            **{k: round(float(np.mean([r[k] for r in rs if k in r])), 4)
-               for k in ("psnr_db", "ssim", "perceptual", "steps", "compute_s") if any(k in r for r in rs)}}
-    return out
-
-
-def _print_table(recs, wall):
-    print(f"\n{'method':14s} {'decoded':>7s} {'dropped':>7s} {'PSNR dB':>8s} {'SSIM':>6s} {'percept.':>8s} "
-          f"{'steps':>6s} {'s/img':>6s}")
-    for m in ("deepjscc", "hifi_diffcom"):
-        rs = [r for r in recs if r.get("method") == m and "dropped" not in r]
-        dropped = sum(1 for r in recs if r.get("method") == m and "dropped" in r)
-        mean = lambda k: float(np.mean([r[k] for r in rs if k in r])) if any(k in r for r in rs) else float("nan")
-        print(f"{m:14s} {len(rs):7d} {dropped:7d} {mean('psnr_db'):8.2f} {mean('ssim'):6.3f} "
-              f"{mean('perceptual'):8.4f} {mean('steps'):6.0f} {mean('compute_s'):6.2f}")
-    print("(perceptual: Fashion-MNIST-feature LPIPS-style distance, lower is better)")
 
 
 def run_phy(args) -> int:

@@ -26,7 +26,8 @@ from ..models.prior import make_scheduler
 from ..models.symbol_sources import SymbolSource
 from ..models.zoo import load_classifier, load_jscc, load_symbol_prior
 from ..paths import models_dir
-from .metrics import fid, perceptual, psnr
+from .metrics import perceptual, psnr
+from .realism import TUNE, Realism
 
 
 class Setup:
@@ -35,11 +36,13 @@ class Setup:
         self.snr_db = snr_db
         self.prior_x = load_symbol_prior("symprior_jscc_k128")
         self.clf = load_classifier()
+        self.realism = Realism(self.clf)      # reference features extracted once, shared by other_images
         self.abar = make_scheduler().alphas_cumprod
         self._use_images(0, n, seed)
 
     def _use_images(self, offset, n, seed):
-        self.x_img = load_dataset("fashion-mnist", "test").images[offset:offset + n]
+        test = load_dataset("fashion-mnist", "test")
+        self.x_img, self.labels = test.images[offset:offset + n], test.labels[offset:offset + n]
         with torch.no_grad():
             self.x_c = self.codec.encode(self.x_img, self.snr_db)
         self.seed = seed
@@ -95,7 +98,8 @@ class Setup:
                     rec = self.codec.decode(sym, self.snr_db).clamp(-1, 1)
                     out[f"psnr_{tag}"] = float(psnr(rec, self.x_img).mean())
                     out[f"perceptual_{tag}"] = float(perceptual(rec, self.x_img, self.clf).mean())
-                    out[f"fid_{tag}"] = fid(self.x_img, rec, self.clf)
+                    for k, v in self.realism.scores(rec, self.labels).items():   # fid_ref, kid_ref, accuracy
+                        out[f"{k}_{tag}"] = v
         return out
 
 
@@ -104,7 +108,7 @@ class Setup:
 # 3.5× the no-ICDM baseline), which would say nothing about the estimates themselves. DPS normalises its
 # residual by its norm (κ_t), so its useful strengths are an order of magnitude above the others'.
 ABLATION_BETAS = (0.1, 0.3, 1.0, 2.0, 4.0, 8.0, 16.0, 32.0, 64.0, 128.0)
-TUNE_OFFSET = 5000     # held-out test images for tuning (the evaluation uses the first n)
+TUNE_OFFSET = TUNE.start     # held-out test images for tuning (the evaluation sends the first n)
 
 
 def _best_beta(tune: Setup, cls: str, guidance: str, args) -> float:
@@ -153,7 +157,9 @@ def main(args) -> int:
             rows.append(r)
             print(f"  {cls:10s} {fading:8s} MSE {r['mse_no_icdm']:.4f} → {r['mse_icdm']:.4f} ({r['gain_db']:+.2f} dB)"
                   f"  PSNR {r['psnr_no_icdm']:.2f} → {r['psnr_icdm']:.2f}  percept. {r['perceptual_no_icdm']:.4f} → "
-                  f"{r['perceptual_icdm']:.4f}  FID {r['fid_no_icdm']:.2f} → {r['fid_icdm']:.2f}")
+                  f"{r['perceptual_icdm']:.4f}  FID {r['fid_ref_no_icdm']:.2f} → {r['fid_ref_icdm']:.2f}  KID "
+                  f"{r['kid_ref_no_icdm']:.4f} → {r['kid_ref_icdm']:.4f}  acc. {100 * r['accuracy_no_icdm']:.0f} → "
+                  f"{100 * r['accuracy_icdm']:.0f} %")
     report["classes"] = rows
     cls0 = args.classes.split(",")[0]
     sweep = {}
@@ -181,7 +187,7 @@ def main(args) -> int:
             r["beta"] = b
             abl.append(r)
             print(f"  {gd:10s} β={b:<4g} MSE {r['mse_icdm']:.4f} (baseline {r['mse_no_icdm']:.4f})  percept. "
-                  f"{r['perceptual_icdm']:.4f}  FID {r['fid_icdm']:.2f}  steps {r['steps']}"
+                  f"{r['perceptual_icdm']:.4f}  FID {r['fid_ref_icdm']:.2f}  acc. {100 * r['accuracy_icdm']:.0f} %  steps {r['steps']}"
                   + ("  (diverged)" if r["diverged"] else ""))
     report["ablation"] = abl
     print(f"\nsteps ({cls0}, Rayleigh, SINR 0 dB):")

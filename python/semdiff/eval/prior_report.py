@@ -106,7 +106,8 @@ def main(args) -> int:
               f"broken {100 * m['broken']:.1f} %")
         flags = check.flags(x[:64])["any"]
         grid = save_grid(x[:64], out / "prior_samples.png", title=f"{args.prior}: 64 of {args.n} DDIM-{args.steps} "
-                         f"samples ({int(flags.sum())} flagged broken)")
+                         f"samples ({int(flags.sum())} flagged broken)",
+                         captions=["BROKEN" if f else "" for f in flags.tolist()])
         print(f"  wrote {grid}")
     out.mkdir(parents=True, exist_ok=True)
     (out / "prior_report.json").write_text(json.dumps(report, indent=2) + "\n")

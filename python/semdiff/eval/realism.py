@@ -66,8 +66,7 @@ class Realism:
         if not torch.isfinite(x).all():
             return float("nan"), float("nan")
         sub = min(self._kid_subset, len(x), self.n_reference)
-        m = KernelInceptionDistance(feature=FeatureExtractor(self.clf), normalize=True, subset_size=sub,
-                                    input_img_size=tuple(x.shape[1:]))
+        m = KernelInceptionDistance(feature=FeatureExtractor(self.clf), normalize=True, subset_size=sub)
         m.update(_01(self._ref), real=True)
         m.update(_01(x), real=False)
         mean, std = m.compute()

@@ -18,7 +18,8 @@ from ..models.store import manifest_entries
 from ..models.symbol_sources import SymbolSource
 from ..models.zoo import load_classifier, load_image_prior, load_jscc, load_symbol_prior
 from ..train.jscc import awgn
-from .metrics import FID_NAME, fid, psnr, ssim
+from .metrics import FID_NAME, psnr, ssim
+from .realism import SENT, Realism, split
 
 
 @torch.no_grad()
@@ -100,21 +101,21 @@ def main(args) -> int:
     acc = classifier_accuracy(clf, x, y)
     report["classifier_accuracy"] = acc
     print(f"\nclassifier (metric feature net) test accuracy: {100 * acc:.2f} %")
-    real, n = x[:5000], args.n_fid
-    floor = fid(real, x[5000:5000 + n], clf)
+    realism, n = Realism(clf), args.n_fid
+    clean = split(SENT, n)[0]
+    floor = realism.fid(clean)
     unet, sched = load_image_prior()
-    samples = sample_prior(unet, sched, n, steps=args.ddim_steps, seed=0)
-    prior_fid = fid(real, samples, clf)
-    report["fid"] = {"test_halves_floor": floor, "prior_samples": prior_fid}
-    print(f"\n{FID_NAME}, {n} images each against test[:5000]:")
-    print(f"  test split, other half (floor)        {floor:8.3f}")
+    samples = sample_prior(unet, sched, n, steps=args.ddim_steps, seed=0, progress=True)
+    prior_fid = realism.fid(samples)
+    report["fid"] = {"clean_floor": floor, "prior_samples": prior_fid}
+    print(f"\n{FID_NAME}, {n} images each against {realism.n_reference} reference test images:")
+    print(f"  clean test images (floor)             {floor:8.3f}")
     print(f"  prior samples (DDIM {args.ddim_steps} steps)          {prior_fid:8.3f}")
     if names:
         codec = load_jscc("jscc_fmnist_awgn_cbr1-8" if "jscc_fmnist_awgn_cbr1-8" in names else names[0])
         torch.manual_seed(0)
-        xb = x[5000:5000 + n]
-        rec = codec.decode(awgn(codec.encode(xb, 0.0), torch.zeros(len(xb))), 0.0)
-        report["fid"]["codec_0db"] = fid(real, rec, clf)
+        rec = codec.decode(awgn(codec.encode(clean, 0.0), torch.zeros(len(clean))), 0.0)
+        report["fid"]["codec_0db"] = realism.fid(rec)
         print(f"  DeepJSCC 1/8 at AWGN 0 dB             {report['fid']['codec_0db']:8.3f}")
     sym = sorted({Path(p).stem for p, e in entries.items() if e.get("kind") == "symbol_prior" and p.endswith(".json")})
     if sym:

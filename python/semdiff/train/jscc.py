@@ -22,10 +22,19 @@ def awgn(z: torch.Tensor, snr_db: torch.Tensor) -> torch.Tensor:
 def train_jscc(out: Path, run_dir: Path, cbr: float = 1 / 8, data: str = "fashion-mnist", steps: int = 15000,
                batch: int = 64, lr: float = 1e-3, seed: int = 0, resume: bool = False, snr_min: float = 0.0,
                snr_max: float = 20.0, width: int = 64, channel: str = "awgn", link_preset: str = "default",
-               image_size: int = 32, channels: int = 1, ckpt_every: int = 1000, command: str = "") -> Run:
+               image_size: int = 32, channels: int = 1, ckpt_every: int = 1000, command: str = "",
+               init: str | None = None) -> Run:
+    """``init`` starts from another codec of the same shape (e.g. the AWGN codec of this CBR before
+    fine-tuning through the OFDM link): far fewer CPU steps than training from scratch."""
     cfg = JSCCConfig(image_size=image_size, channels=channels, cbr=cbr, width=width)
     ds = load_dataset(data, "train", size=image_size, channels=channels)
     codec = JSCCCodec(cfg)
+    if init:
+        from ..models.zoo import load_jscc
+        start = load_jscc(init)
+        if start.cfg != cfg:
+            raise ValueError(f"--init {init}: its config {start.cfg} differs from the one trained here {cfg}")
+        codec.load_state_dict(start.state_dict())
     run = Run(run_dir, codec, steps, lr=lr, ckpt_every=ckpt_every, seed=seed, weight_decay=1e-5)
     if resume and run.resume():
         print(f"resumed {run_dir} at step {run.step}")
@@ -49,7 +58,8 @@ def train_jscc(out: Path, run_dir: Path, cbr: float = 1 / 8, data: str = "fashio
     def export(r: Run):
         files = save_state(out, codec, {**cfg.to_dict(), "trained_channel": channel, "link_preset": link_preset,
                                         "snr_range_db": [snr_min, snr_max]}, kind="jscc")
-        register(files, command or "gr-semdiff train jscc", directory=Path(out).parent, step=r.step, kind="jscc")
+        register(files, command or "gr-semdiff train jscc", directory=Path(out).parent, step=r.step, kind="jscc",
+                 **({"init": str(init)} if init else {}))
 
     run.fit(loss_fn, infinite_batches(ds, batch, seed, run.step), desc=f"jscc cbr={cbr:.4g}", on_checkpoint=export)
     return run
