@@ -55,7 +55,7 @@ def test_every_image_is_decoded_and_scored(tiny):
     ids = sorted(r["frame_id"] for r in sink.records)
     assert ids == list(range(12))
     assert all("psnr_db" in r and r["method"] == "deepjscc" for r in sink.records)
-    assert dec.stats["processed"] == 12
+    assert dec.stats()["processed"] == 12
 
 
 def test_overload_drops_are_counted_and_every_frame_accounted(tiny):
@@ -66,7 +66,7 @@ def test_overload_drops_are_counted_and_every_frame_accounted(tiny):
     assert ids == list(range(40))                      # decoded or dropped with a reason, each once
     dropped = [r for r in sink.records if "dropped" in r]
     assert dropped and all(r["dropped"] == "queue_full" for r in dropped)
-    assert dec.stats["processed"] + dec.stats["dropped_queue_full"] == 40
+    assert dec.stats()["processed"] + dec.stats()["dropped_queue_full"] == 40
 
 
 def test_method_switch_at_run_time(tiny):
@@ -84,5 +84,5 @@ def test_method_switch_at_run_time(tiny):
 def test_malformed_frames_are_counted(tiny):
     _, _, dec, _ = build(tiny, 0)
     bad = pmt.cons(pmt.to_pmt({"frame_id": 7, "snr_db": 10.0, "noise_var": 0.1}), pmt.init_c32vector(3, [1j] * 3))
-    dec._on_frame(bad)
-    assert dec.stats["dropped_malformed"] == 1
+    dec._guarded_in(bad)
+    assert dec.stats()["dropped_malformed"] == 1

@@ -56,4 +56,4 @@ def test_icdm_chain_accounts_for_every_frame(tiny):
     tb.stop()
     tb.wait()
     assert sorted(r["frame_id"] for r in sink.records) == list(range(n))
-    assert canc.stats["processed"] + canc.stats["dropped_queue_full"] == n
+    assert canc.stats()["processed"] + canc.stats()["dropped_queue_full"] == n

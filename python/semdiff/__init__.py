@@ -25,7 +25,7 @@ _LAZY = {
     "symbol_frame_source": ".blocks.symbol_frames",
     "symbol_frame_probe": ".blocks.symbol_frames",
     "image_source": ".blocks.image_io",
-    "image_sink": ".blocks.image_io",
+    "image_sink": ".blocks.image_sink",
     "jscc_encoder": ".blocks.jscc_encoder",
     "waveform_interference": ".blocks.waveform_interference",
     "jscc_encoder_pdu": ".blocks.jscc_encoder",

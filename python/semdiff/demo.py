@@ -40,7 +40,8 @@ def run_images(args) -> int:
     from tqdm import tqdm
 
     from .blocks.diffusion_decoder import diffusion_decoder
-    from .blocks.image_io import image_sink, image_source
+    from .blocks.image_io import image_source
+    from .blocks.image_sink import image_sink
     from .blocks.jscc_encoder import jscc_encoder
     from .decoders import DecodeContext
     from .demo_report import print_table, save_demo_grid, summary

@@ -6,6 +6,7 @@ change at run time through the ``control`` port: a PMT dict {method: ..., <param
 """
 from __future__ import annotations
 
+import copy
 import time
 
 import numpy as np
@@ -16,7 +17,7 @@ from ..data import to_uint8
 from ..decoders import DecodeContext, RxBatch, decode
 from ..decoders.registry import validate_params
 from .frame_worker import frame_worker
-from .pdu_util import symbols_from_pdu
+from .pdu_util import finite_number, meta_to_dict, symbols_from_pdu
 
 
 class diffusion_decoder(frame_worker):
@@ -25,14 +26,18 @@ class diffusion_decoder(frame_worker):
                  pilot_type: str = "block", clip_ratio: float = 0.0, queue_size: int = 32, max_batch: int = 16,
                  policy: str = "drop_oldest", on_stop: str = "drain", seed: int = 0, context: DecodeContext = None):
         frame_worker.__init__(self, "diffusion_decoder", queue_size, max_batch, policy, on_stop)
+        if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
+            raise ValueError(f"seed must be an integer >= 0, got {seed!r}")
         if context is None:
             from ..models.zoo import load_jscc
             from ..phy.link import preset
             k = load_jscc(jscc).cfg.k
             cfg = preset(link_preset, k, pilot_type, clip_ratio=clip_ratio if clip_ratio and clip_ratio > 0 else None)
             context = DecodeContext.from_zoo(jscc, prior, cfg)
-        self.ctx = context
         self._set_method(method, params or {})
+        # the worker's copy: its image network checks the stop flag before every evaluation
+        self.ctx = copy.copy(context)
+        self.ctx.unet = self.interruptible(context.unet)
         self.gen = torch.Generator().manual_seed(seed)
         self.message_port_register_in(pmt.intern("control"))
         self.set_msg_handler(pmt.intern("control"), self._on_control)
@@ -49,36 +54,59 @@ class diffusion_decoder(frame_worker):
             self._set_method(method, params or {})
 
     def _on_control(self, msg):
-        d = pmt.to_python(msg) if pmt.is_dict(msg) else None
-        if not isinstance(d, dict):
-            self.logger.warn("control message must be a PMT dict {method: ..., <param>: ...}; ignored")
-            return
-        method = d.pop("method", self.method)
-        params = d if d else (self.params if method == self.method else {})
         try:
+            d = meta_to_dict(msg) if pmt.is_dict(msg) else None
+            if not isinstance(d, dict):
+                raise ValueError("control message must be a PMT dict {method: ..., <param>: ...}")
+            method = d.pop("method", self.method)
+            params = d if d else (self.params if method == self.method else {})
             self.set_method(method, params)
             self.logger.info(f"decoding method now {self.method} {self.params}")
-        except (ValueError, TypeError) as e:
+        except Exception as e:  # noqa: BLE001 — a control message never takes the block down
             self.logger.warn(f"control message rejected: {e}")
 
     def drop_meta(self) -> dict:
         return {"method": self.method}
 
     # -- frames -----------------------------------------------------------------------------------
+    @property
+    def h_shape(self) -> tuple[int, int]:
+        g = self.ctx.link.grid
+        return g.n_data_symbols, len(g.data_carriers)
+
     def parse(self, msg):
+        """One frame's symbols and CSI, each value checked here so a bad frame never reaches a batch."""
         z, meta = symbols_from_pdu(msg, self.ctx.codec.cfg.k)
-        if "snr_db" not in meta or "noise_var" not in meta:
-            raise ValueError("metadata lacks snr_db / noise_var (CSI from the deframer)")
+        meta["snr_db"] = finite_number(meta, "snr_db", -50.0, 100.0)
+        meta["noise_var"] = finite_number(meta, "noise_var", 1e-12, 1e6)
+        if "h_est" in meta:
+            h = np.asarray(meta["h_est"])
+            n = self.h_shape[0] * self.h_shape[1]
+            if not np.iscomplexobj(h) or h.size != n or not np.isfinite(h).all():
+                raise ValueError(f"metadata h_est must be {n} finite complex values, got {h.dtype} × {h.size}")
+            meta["h_est"] = h.astype(np.complex64)
         return z, meta
 
     def process(self, batch):
+        # frames with and without a channel estimate (or raw REs) decode as separate sub-batches
+        groups: dict = {}
+        for i, (_, m) in enumerate(batch):
+            groups.setdefault(("h_est" in m, m.get("equalized") is False), []).append(i)
+        out = [None] * len(batch)
+        for idx in groups.values():
+            for i, r in zip(idx, self._decode([batch[i] for i in idx])):
+                out[i] = r
+        return out
+
+    def _decode(self, batch):
         with self._cv:
             method, params = self.method, dict(self.params)
         t0 = time.time()
         metas = [m for _, m in batch]
-        g = self.ctx.link.grid
-        rx = rx_batch_from_frames([z for z, _ in batch], metas, (g.n_data_symbols, len(g.data_carriers)))
+        rx = rx_batch_from_frames([z for z, _ in batch], metas, self.h_shape)
         res = decode(method, rx, self.ctx, generator=self.gen, **params)
+        if not torch.isfinite(res.images).all():
+            raise RuntimeError(f"{method} produced non-finite images")
         imgs = to_uint8(res.images)
         t1 = time.time()
         out = []

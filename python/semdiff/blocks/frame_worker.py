@@ -1,14 +1,18 @@
-"""The discipline every torch-backed PDU block shares (diffusion_decoder, interference_canceller):
+"""The discipline every torch-backed PDU block shares (diffusion_decoder, interference_canceller), on
+top of the frame-accounting contract of ``accounting``:
 
-* frames arrive on message port ``in``; malformed ones are logged, counted and reported downstream
-  as a PDU whose metadata has ``dropped`` (so a sink accounts for every frame);
+* frames arrive on message port ``in``; ``parse`` checks each one (a ValueError is that frame's
+  ``malformed`` drop report, never its batch's);
 * good frames wait in a bounded queue; a worker thread takes everything waiting (up to ``max_batch``)
-  and processes it as one batch, so the scheduler's message thread never waits on torch;
-* when the queue is full, ``drop_oldest`` or ``drop_newest`` decides which frame goes (counted, reported);
-* ``stop()`` drains the queue (``on_stop="drain"``) or reports what waits as cancelled (``"cancel"``).
+  and processes it as one batch, so the scheduler's message thread never waits on torch; if a batch
+  fails, its frames are retried one by one, so only the frame at fault is dropped;
+* when the queue is full, ``drop_oldest`` or ``drop_newest`` decides which frame goes (reported);
+* ``stop()`` returns within about ``stop_timeout`` seconds: ``on_stop="drain"`` keeps working until
+  then, ``"cancel"`` stops at once; the batch in progress is interrupted between network evaluations
+  (``interruptible``) and every frame not finished is reported ``cancelled``.
 
-Subclasses implement ``parse(msg) -> (payload, meta)`` (raise ValueError for malformed frames) and
-``process(batch) -> list of (meta, pmt vector)`` to publish on ``out``.
+Subclasses implement ``parse(msg) -> (payload, meta)`` and ``process(batch) -> list of (meta, pmt
+vector)``, one per frame of the batch, in order.
 """
 from __future__ import annotations
 
@@ -17,34 +21,60 @@ import threading
 import time
 
 import pmt
-from gnuradio import gr
+import torch
 
-from .pdu_util import dict_to_meta, meta_to_dict
+from .accounting import accounting_block
 
 POLICIES = ("drop_oldest", "drop_newest")
-KEEP_ON_DROP = ("frame_id", "dataset", "split", "dataset_index", "label")
+ON_STOP = ("drain", "cancel")
 
 
-class frame_worker(gr.basic_block):
+class Cancelled(Exception):
+    """Raised between network evaluations once stop() decided not to wait any longer."""
+
+
+class Interruptible(torch.nn.Module):
+    """A network that checks a stop flag before every evaluation — the one place every sampler passes
+    through once per step, whatever the method."""
+
+    def __init__(self, inner: torch.nn.Module, flag: threading.Event):
+        super().__init__()
+        self.inner, self._flag = inner, flag
+
+    @property
+    def config(self):
+        return self.inner.config
+
+    def forward(self, *args, **kwargs):
+        if self._flag.is_set():
+            raise Cancelled()
+        return self.inner(*args, **kwargs)
+
+
+class frame_worker(accounting_block):
     def __init__(self, name: str, queue_size: int = 32, max_batch: int = 16, policy: str = "drop_oldest",
-                 on_stop: str = "drain"):
-        gr.basic_block.__init__(self, name, [], [])
+                 on_stop: str = "drain", stop_timeout: float = 1.0):
         if policy not in POLICIES:
             raise ValueError(f"policy must be one of {POLICIES}, got {policy!r}")
-        if on_stop not in ("drain", "cancel"):
-            raise ValueError(f"on_stop must be 'drain' or 'cancel', got {on_stop!r}")
-        if queue_size < 1 or max_batch < 1:
-            raise ValueError("queue_size and max_batch must be >= 1")
+        if on_stop not in ON_STOP:
+            raise ValueError(f"on_stop must be one of {ON_STOP}, got {on_stop!r}")
+        for key, v in (("queue_size", queue_size), ("max_batch", max_batch)):
+            if not isinstance(v, int) or isinstance(v, bool) or v < 1:
+                raise ValueError(f"{key} must be an integer >= 1, got {v!r}")
+        if not isinstance(stop_timeout, (int, float)) or not 0 <= stop_timeout <= 60:
+            raise ValueError(f"stop_timeout must be in 0 … 60 s, got {stop_timeout!r}")
+        accounting_block.__init__(self, name)
         self.queue_size, self.max_batch, self.policy, self.on_stop = queue_size, max_batch, policy, on_stop
+        self.stop_timeout = float(stop_timeout)
         self._q: collections.deque = collections.deque()
         self._cv = threading.Condition()
         self._running = False
+        self._cancel = threading.Event()
         self._worker = None
-        self.stats = collections.Counter(frames_in=0, processed=0, dropped_queue_full=0, dropped_malformed=0,
-                                         dropped_cancelled=0, dropped_error=0)
-        self.message_port_register_in(pmt.intern("in"))
-        self.message_port_register_out(pmt.intern("out"))
-        self.set_msg_handler(pmt.intern("in"), self._on_frame)
+        self.guarded_input("in", self._on_frame)
+
+    def interruptible(self, module: torch.nn.Module) -> Interruptible:
+        return Interruptible(module, self._cancel)
 
     # -- to implement ------------------------------------------------------------------------------
     def parse(self, msg):
@@ -53,24 +83,15 @@ class frame_worker(gr.basic_block):
     def process(self, batch: list) -> list:
         raise NotImplementedError
 
-    def drop_meta(self) -> dict:
-        """Extra metadata on drop reports (e.g. the method name)."""
-        return {}
-
     # -- input side (scheduler thread) --------------------------------------------------------------
     def _on_frame(self, msg):
-        self.stats["frames_in"] += 1
-        try:
-            payload, meta = self.parse(msg)
-        except ValueError as e:
-            fid = meta_to_dict(pmt.car(msg)).get("frame_id") if pmt.is_pair(msg) else None
-            self.logger.warn(f"frame {fid if fid is not None else '?'}: dropped ({e})")
-            self.report_drop({} if fid is None else {"frame_id": fid}, "malformed", str(e))
-            return
+        payload, meta = self.parse(msg)          # ValueError: this frame's "malformed" report
         meta["t_rx"] = time.time()
         evicted = None
         with self._cv:
-            if len(self._q) >= self.queue_size:
+            if not self._running and self._worker is not None:
+                evicted = meta                   # after stop(): nobody will process it
+            elif len(self._q) >= self.queue_size:
                 if self.policy == "drop_newest":
                     evicted = meta
                 else:
@@ -79,33 +100,40 @@ class frame_worker(gr.basic_block):
             else:
                 self._q.append((payload, meta))
             self._cv.notify()
-        if evicted is not None:
+        self.accounted()
+        if evicted is meta and not self._running and self._worker is not None:
+            self.report_drop(meta, "cancelled", "arrived after stop()")
+        elif evicted is not None:
             self.report_drop(evicted, "queue_full", f"queue of {self.queue_size} full ({self.policy})")
-
-    def report_drop(self, meta: dict, reason: str, detail: str = ""):
-        self.stats[f"dropped_{reason}"] += 1
-        out = {k: v for k, v in meta.items() if k in KEEP_ON_DROP}
-        out.update(dropped=reason, **self.drop_meta())
-        if detail:
-            out["detail"] = detail
-        self.message_port_pub(pmt.intern("out"), pmt.cons(dict_to_meta(out), pmt.init_u8vector(0, [])))
 
     # -- worker --------------------------------------------------------------------------------------
     def start(self):
+        self._cancel.clear()
         self._running = True
         self._worker = threading.Thread(target=self._work, name=self.name(), daemon=True)
         self._worker.start()
         return True
 
+    def _cancel_queued(self, detail: str):
+        with self._cv:
+            left = [self._q.popleft()[1] for _ in range(len(self._q))]
+        for meta in left:
+            self.report_drop(meta, "cancelled", detail)
+
     def stop(self):
         with self._cv:
-            if self.on_stop == "cancel":
-                while self._q:
-                    self.report_drop(self._q.popleft()[1], "cancelled")
             self._running = False
             self._cv.notify_all()
+        if self.on_stop == "cancel":
+            self._cancel.set()
+            self._cancel_queued("stop() with on_stop=cancel")
         if self._worker:
-            self._worker.join()
+            self._worker.join(timeout=self.stop_timeout)
+            if self._worker.is_alive():          # drain ran out of time: interrupt and report the rest
+                self._cancel.set()
+                self._cancel_queued(f"not done {self.stop_timeout:g} s after stop()")
+                self._worker.join(timeout=5.0)
+        self._cancel_queued("stop()")
         return True
 
     def pending(self) -> int:
@@ -117,14 +145,33 @@ class frame_worker(gr.basic_block):
             with self._cv:
                 while not self._q and self._running:
                     self._cv.wait(timeout=0.5)
-                if not self._q and not self._running:
+                if not self._q:
                     return
                 batch = [self._q.popleft() for _ in range(min(self.max_batch, len(self._q)))]
-            try:
-                for meta, vec in self.process(batch):
-                    self.message_port_pub(pmt.intern("out"), pmt.cons(dict_to_meta(meta), vec))
-                    self.stats["processed"] += 1
-            except Exception as e:  # a failed batch is reported frame by frame; the worker keeps going
-                self.logger.error(f"processing a batch of {len(batch)} failed: {e!r}")
-                for _, meta in batch:
-                    self.report_drop(meta, "error", repr(e))
+            self._run_batch(batch)
+
+    def _run_batch(self, batch: list, retry: bool = True):
+        if self._cancel.is_set():
+            for _, meta in batch:
+                self.report_drop(meta, "cancelled", "stop() interrupted decoding")
+            return
+        try:
+            results = self.process(batch)
+            if len(results) != len(batch):
+                raise RuntimeError(f"process() returned {len(results)} results for {len(batch)} frames")
+        except Cancelled:
+            for _, meta in batch:
+                self.report_drop(meta, "cancelled", "stop() interrupted decoding")
+            return
+        except Exception as e:  # noqa: BLE001 — retry frame by frame: only the frame at fault is dropped
+            if retry and len(batch) > 1:
+                self.logger.warn(f"a batch of {len(batch)} failed ({e!r}); retrying its frames one by one")
+                for item in batch:
+                    self._run_batch([item], retry=False)
+                return
+            self.logger.error(f"processing failed: {e!r}")
+            for _, meta in batch:
+                self.report_drop(meta, "error", repr(e))
+            return
+        for meta, vec in results:
+            self.emit(meta, vec)
