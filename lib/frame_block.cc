@@ -61,8 +61,11 @@ int frame_block::general_work(int noutput_items,
         const uint64_t pos = nitems_read(0) + consumed;
         const int avail = n_in - consumed;
         if (d_skip > 0) {
-            // discard the rest of a dropped frame, but stop at the next length tag (resync)
-            get_tags_in_range(tags, 0, pos + 1, pos + std::min<uint64_t>(avail, d_skip), d_len_key);
+            // discard the rest of a dropped frame, but stop at the next length tag (resync); the
+            // search starts at the current item unless that is the dropped frame's own tag, so a
+            // tag on the first item of a new input window is found too
+            const uint64_t from = std::max<uint64_t>(pos, d_skip_tag + 1);
+            get_tags_in_range(tags, 0, from, pos + std::min<uint64_t>(avail, d_skip), d_len_key);
             const uint64_t n = tags.empty() ? std::min<uint64_t>(avail, d_skip) : tags[0].offset - pos;
             consumed += int(n);
             d_skip = tags.empty() ? d_skip - n : 0;
@@ -91,11 +94,22 @@ int frame_block::general_work(int noutput_items,
             d_logger->warn("{}: packet_len {} but this block expects {}: dropped",
                            frame_name(first), len, d_in_len);
             d_skip = std::max<long>(len, 1);
+            d_skip_tag = pos;
             continue;
         }
         if (avail < d_in_len || noutput_items - produced < d_out_len)
             break; // wait for the whole frame / output room
         count("frames_in");
+        // a frame cut short by the next frame's tag: drop it, deliver the next one
+        get_tags_in_range(tags, 0, pos + 1, pos + d_in_len, d_len_key);
+        if (!tags.empty()) {
+            const uint64_t got = tags[0].offset - pos;
+            count("dropped_bad_length");
+            d_logger->warn("{}: only {} of {} items before the next frame's tag: dropped",
+                           frame_name(first), got, d_in_len);
+            consumed += int(got);
+            continue;
+        }
         const gr_complex* f = in + consumed;
         const bool finite = std::all_of(f, f + d_in_len, [](const gr_complex& c) {
             return std::isfinite(c.real()) && std::isfinite(c.imag());

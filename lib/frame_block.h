@@ -45,6 +45,7 @@ private:
     pmt::pmt_t d_len_key;
     int d_in_len = 0, d_out_len = 0;
     uint64_t d_skip = 0;         //!< samples of a dropped frame still to discard
+    uint64_t d_skip_tag = 0;     //!< offset of the dropped frame's own length tag
     bool d_in_gap = false;       //!< inside a run of untagged samples (counted once)
     mutable std::mutex d_stats_mutex;
     std::map<std::string, uint64_t> d_stats;

@@ -26,6 +26,14 @@ void grid_spec::validate() const
         bad("data_carriers is empty");
     const int half = fft_len / 2;
     std::set<int> used(used_carriers.begin(), used_carriers.end());
+    if (used.size() != used_carriers.size())
+        bad("used_carriers holds a carrier twice");
+    const std::set<int> data(data_carriers.begin(), data_carriers.end());
+    if (data.size() != data_carriers.size())
+        bad("data_carriers holds a carrier twice");
+    for (int c : pilot_carriers)
+        if (data.count(c) && !block_pilots)
+            bad("carrier " + std::to_string(c) + " is both a data and a comb-pilot carrier");
     for (int c : used_carriers)
         if (c < -half || c >= fft_len - half)
             bad("used carrier " + std::to_string(c) + " outside the FFT");

@@ -33,7 +33,7 @@ public:
         : gr::block("multipath_channel",
                     io_signature::make(1, 1, sizeof(gr_complex)),
                     io_signature::make(1, 1, sizeof(gr_complex))),
-          d_len(frame_len), d_kind(kind), d_snr_db(snr_db), d_rng(seed)
+          d_len(frame_len), d_kind(kind), d_snr_db(checked_snr(snr_db)), d_rng(seed)
     {
         if (kind != "none" && kind != "awgn" && kind != "rayleigh" && kind != "multipath")
             throw std::invalid_argument("multipath_channel: kind must be none, awgn, rayleigh or "
@@ -52,7 +52,15 @@ public:
         setup_frames(key, frame_len, frame_len);
     }
     std::map<std::string, uint64_t> stats() const override { return frame_stats(); }
-    void set_snr_db(float s) override { d_snr_db = s; }
+    void set_snr_db(float s) override { d_snr_db = checked_snr(s); }
+    static float checked_snr(float s)
+    {
+        // NaN or ±inf would silently drop (NaN) or bypass (inf) every frame
+        if (!std::isfinite(s) || s < -50 || s > 200)
+            throw std::invalid_argument("multipath_channel: snr_db must be finite in [-50, 200] dB, got " +
+                                        std::to_string(s));
+        return s;
+    }
     float snr_db() const override { return d_snr_db; }
 
     std::string process_frame(const gr_complex* in, gr_complex* out,
