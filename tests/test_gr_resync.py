@@ -5,7 +5,8 @@ intact, in order; every bad one is counted; no corrupt frame is delivered.
 Faults: a frame announced longer than it is (the next tag arrives early), a frame cut short under a
 correct length tag, untagged junk; windows are split by a copy block limited to a few items per call.
 (A frame cut short and followed by exactly as many untagged samples as it lacks cannot be told from a
-good one by its length; only a checksum over the frame can — the sync header's CRC does that.)
+good one by its length; only a checksum over the frame can — the sync header's CRC does that. The
+generator therefore puts no junk right after a cut frame.)
 """
 import numpy as np
 import pmt
@@ -22,12 +23,15 @@ KINDS = ["good", "good", "good", "announced_long", "cut_short", "junk", "announc
 
 def stream(layout, rng):
     chunks, tags, off, good = [], [], 0, []
+    after_cut = False
     for fid, kind in enumerate(layout):
         x = (rng.standard_normal(N) + 1j * rng.standard_normal(N)).astype(np.complex64)
         if kind == "junk":
-            chunks.append(x[: 1 + fid % 10])   # shorter than the 11 samples a cut_short frame lacks
-            off += len(chunks[-1])
+            if not after_cut:      # junk right after a cut frame could refill it to full length
+                chunks.append(x[: 1 + fid % 17])
+                off += len(chunks[-1])
             continue
+        after_cut = kind == "cut_short"
         length = {"good": N, "announced_long": N + 9, "cut_short": N, "announced_short": N - 5}[kind]
         body = x[: N - 11] if kind == "cut_short" else x[: N - 5] if kind == "announced_short" else x
         tags += [gr.tag_utils.python_to_tag((off, pmt.intern("packet_len"), pmt.from_long(length))),

@@ -24,8 +24,9 @@ class diffusion_decoder(frame_worker):
     def __init__(self, method: str = "hifi_diffcom", params: dict | None = None,
                  jscc: str = "jscc_fmnist_awgn_cbr1-8", prior: str = "prior_fmnist", link_preset: str = "default",
                  pilot_type: str = "block", clip_ratio: float = 0.0, queue_size: int = 32, max_batch: int = 16,
-                 policy: str = "drop_oldest", on_stop: str = "drain", seed: int = 0, context: DecodeContext = None):
-        frame_worker.__init__(self, "diffusion_decoder", queue_size, max_batch, policy, on_stop)
+                 policy: str = "drop_oldest", on_stop: str = "drain", seed: int = 0, context: DecodeContext = None,
+                 stop_timeout: float = 1.0):
+        frame_worker.__init__(self, "diffusion_decoder", queue_size, max_batch, policy, on_stop, stop_timeout)
         if not isinstance(seed, int) or isinstance(seed, bool) or seed < 0:
             raise ValueError(f"seed must be an integer >= 0, got {seed!r}")
         if context is None:

@@ -16,6 +16,7 @@ import time
 from pathlib import Path
 
 import torch
+from tqdm import tqdm
 
 from ..data import load_dataset
 from ..interference.conjpc import icdm_sample
@@ -166,7 +167,7 @@ def main(args) -> int:
     print(f"\nSINR sweep ({cls0}):")
     for fading in ("rayleigh", "awgn"):
         rs = [S.run(cls0, fading, s, args.steps, args.order, B[fading], B[fading], samples=args.samples)
-              for s in range(-7, 11)]
+              for s in tqdm(range(-7, 11), desc=f"SINR sweep {fading}", unit="point", leave=False)]
         rs = [r for r in rs if r is not None]
         if rs:
             sweep[(cls0, fading)] = rs

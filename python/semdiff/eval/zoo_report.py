@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import torch
+from tqdm import tqdm
 
 from ..data import load_dataset
 from ..models.prior import make_scheduler, sample_prior
@@ -25,7 +26,7 @@ from .realism import SENT, Realism, split
 @torch.no_grad()
 def codec_table(names, x, snrs=(0.0, 10.0, 20.0), seed=0):
     rows = []
-    for name in names:
+    for name in tqdm(names, desc="codecs", unit="codec", leave=False):
         codec = load_jscc(name)
         for channel in (["awgn"] + (["ofdm"] if "ofdm" in name else [])):
             link = None
