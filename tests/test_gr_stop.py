@@ -10,6 +10,17 @@ from gnuradio import gr, pdu
 from gnuradio import semdiff
 
 
+def decoder_to_sink(dec):
+    """feed ─► dec ─► sink; returns (top block, feed, sink)."""
+    sink = semdiff.image_sink("", write_png=False, metrics=False)
+    tb = gr.top_block()
+    feed = pdu.pdu_remove(pmt.intern("unused"))
+    tb.msg_connect(feed, "pdus", dec, "in")
+    tb.msg_connect(dec, "out", sink, "in")
+    tb.start()
+    return tb, feed, sink
+
+
 def frames(n, k=128):
     z = [0.3 + 0.4j] * k
     return [pmt.cons(pmt.to_pmt({"frame_id": i, "snr_db": 10.0, "noise_var": 0.1}), pmt.init_c32vector(k, z))
@@ -21,12 +32,7 @@ def test_stop_interrupts_a_long_decode_and_the_sink_records_everything(tiny_mode
     _, ctx = tiny_models
     # 100 000 DiffCom steps per frame: minutes of work the stop must not wait for
     dec = semdiff.diffusion_decoder("diffcom", {"steps": 100_000}, context=ctx, max_batch=4, on_stop=on_stop)
-    sink = semdiff.image_sink("", write_png=False, metrics=False)
-    tb = gr.top_block()
-    feed = pdu.pdu_remove(pmt.intern("unused"))
-    tb.msg_connect(feed, "pdus", dec, "in")
-    tb.msg_connect(dec, "out", sink, "in")
-    tb.start()
+    tb, feed, sink = decoder_to_sink(dec)
     for m in frames(12):
         feed.to_basic_block()._post(pmt.intern("pdus"), m)
     time.sleep(1.0)                         # the first batch is decoding, the rest waits
@@ -46,12 +52,7 @@ def test_stop_interrupts_a_long_decode_and_the_sink_records_everything(tiny_mode
 def test_frames_decoded_during_a_drain_reach_the_sink(tiny_models):
     _, ctx = tiny_models
     dec = semdiff.diffusion_decoder("deepjscc", {}, context=ctx, max_batch=2, on_stop="drain", stop_timeout=5.0)
-    sink = semdiff.image_sink("", write_png=False, metrics=False)
-    tb = gr.top_block()
-    feed = pdu.pdu_remove(pmt.intern("unused"))
-    tb.msg_connect(feed, "pdus", dec, "in")
-    tb.msg_connect(dec, "out", sink, "in")
-    tb.start()
+    tb, feed, sink = decoder_to_sink(dec)
     for m in frames(40):
         feed.to_basic_block()._post(pmt.intern("pdus"), m)
     t0 = time.time()
