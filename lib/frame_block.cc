@@ -6,6 +6,7 @@ namespace gr {
 namespace semdiff {
 
 static const pmt::pmt_t FRAME_ID = pmt::mp("frame_id");
+static const pmt::pmt_t DROPS = pmt::mp("drops");
 
 void frame_block::setup_frames(const std::string& len_tag_key, int in_len, int out_len)
 {
@@ -13,6 +14,7 @@ void frame_block::setup_frames(const std::string& len_tag_key, int in_len, int o
     d_in_len = in_len;
     d_out_len = out_len;
     set_tag_propagation_policy(TPP_DONT);
+    message_port_register_out(DROPS);
     set_min_noutput_items(out_len);
     // room for at least two frames so the scheduler never starves us of output space
     set_min_output_buffer(0, 2 * out_len);
@@ -31,6 +33,20 @@ void frame_block::count(const std::string& what, uint64_t n)
 {
     std::lock_guard<std::mutex> lock(d_stats_mutex);
     d_stats[what] += n;
+}
+
+void frame_block::report_drop(const std::vector<tag_t>& first,
+                              const std::string& reason,
+                              const std::string& detail)
+{
+    pmt::pmt_t meta = pmt::make_dict();
+    for (const auto& t : first)
+        if (pmt::eqv(t.key, FRAME_ID) && pmt::is_integer(t.value))
+            meta = pmt::dict_add(meta, FRAME_ID, t.value);
+    meta = pmt::dict_add(meta, pmt::mp("dropped"), pmt::mp(reason));
+    meta = pmt::dict_add(meta, pmt::mp("detail"), pmt::mp(detail));
+    meta = pmt::dict_add(meta, pmt::mp("block"), pmt::mp(name()));
+    message_port_pub(DROPS, pmt::cons(meta, pmt::make_u8vector(0, 0)));
 }
 
 std::string frame_block::frame_name(const std::vector<tag_t>& tags) const
@@ -93,6 +109,7 @@ int frame_block::general_work(int noutput_items,
             count("dropped_bad_length");
             d_logger->warn("{}: packet_len {} but this block expects {}: dropped",
                            frame_name(first), len, d_in_len);
+            report_drop(first, "bad_length", "packet_len " + std::to_string(len));
             d_skip = std::max<long>(len, 1);
             d_skip_tag = pos;
             continue;
@@ -107,6 +124,7 @@ int frame_block::general_work(int noutput_items,
             count("dropped_bad_length");
             d_logger->warn("{}: only {} of {} items before the next frame's tag: dropped",
                            frame_name(first), got, d_in_len);
+            report_drop(first, "bad_length", "cut short at " + std::to_string(got) + " items");
             consumed += int(got);
             continue;
         }
@@ -121,6 +139,7 @@ int frame_block::general_work(int noutput_items,
         if (!reason.empty()) {
             count("dropped_" + reason);
             d_logger->warn("{}: dropped ({})", frame_name(first), reason);
+            report_drop(first, reason, "");
         } else {
             const uint64_t opos = nitems_written(0) + produced;
             add_item_tag(0, opos, d_len_key, pmt::from_long(d_out_len));

@@ -5,7 +5,10 @@
  * that class throws (and stops the flowgraph) on a missing length tag. Here a bad frame — missing
  * or non-integer length tag, wrong length, NaN/Inf samples — is logged, counted by reason and
  * dropped, and the block resynchronises on the next length tag. Tags on a frame's first item
- * (frame_id and any metadata) travel to the output frame's first item.
+ * (frame_id and any metadata) travel to the output frame's first item. Every dropped frame (one
+ * that had a length tag) is also published on the message port "drops" as a drop report — a PDU
+ * with an empty u8vector and metadata {frame_id, dropped, detail, block} — so an image_sink
+ * connected to it accounts for frames lost on the stream side (the frame-accounting contract).
  */
 #ifndef INCLUDED_SEMDIFF_FRAME_BLOCK_H
 #define INCLUDED_SEMDIFF_FRAME_BLOCK_H
@@ -42,6 +45,7 @@ protected:
                      gr_vector_void_star& output_items) override;
 
 private:
+    void report_drop(const std::vector<tag_t>& first, const std::string& reason, const std::string& detail);
     pmt::pmt_t d_len_key;
     int d_in_len = 0, d_out_len = 0;
     uint64_t d_skip = 0;         //!< samples of a dropped frame still to discard
