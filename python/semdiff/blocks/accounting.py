@@ -10,7 +10,8 @@
    parameter; a frame's metadata is checked when it is parsed, frame by frame, so one bad frame never
    spoils the others of its batch.
 4. ``stats()`` counts ``frames_in``, ``processed`` and ``dropped_<reason>``; frames_in equals processed
-   plus all drops once the block is idle.
+   plus all drops once the block is idle. A drop report arriving from upstream is passed on unchanged
+   (counted as ``dropped_upstream``), so the sink sees the reason of the block that dropped the frame.
 """
 from __future__ import annotations
 
@@ -100,6 +101,10 @@ class accounting_block(gr.basic_block):
             self.count("frames_in")
             self._tl.done = False
             try:
+                if "dropped" in _meta_of(msg):   # an upstream block's drop report travels on unchanged
+                    self.count("dropped_upstream")
+                    self.message_port_pub(self._drops, msg)
+                    return
                 handle(msg)
                 if not getattr(self._tl, "done", False):   # a handler that forgot its frame breaks rule 1
                     raise RuntimeError("the handler produced no output for this frame")
