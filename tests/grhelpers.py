@@ -36,3 +36,15 @@ def frames_by_id(data: np.ndarray, tags, frame_len: int):
         if t["offset"] in starts:
             starts[t["offset"]][t["key"]] = t["value"]
     return [(meta.get("frame_id"), data[off:off + frame_len], meta) for off, meta in sorted(starts.items())]
+
+
+def run_until_accounted(tb, sink, n: int, timeout: float = 120.0) -> float:
+    """Start ``tb``, wait until ``sink`` accounts for ``n`` frames (or ``timeout``), stop; seconds taken."""
+    import time
+    tb.start()
+    t0 = time.time()
+    while sink.accounted() < n and time.time() - t0 < timeout:
+        time.sleep(0.05)
+    tb.stop()
+    tb.wait()
+    return time.time() - t0

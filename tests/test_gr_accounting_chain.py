@@ -6,13 +6,13 @@ and the blocks' counters match the records.
   ─► deframer ─► deinterleaver ─► tagged_stream_to_pdu ─► [bad CSI on some PDUs] ─► decoder ─► sink
   (the drops ports of the encoder and of every stream block go to the sink as well)
 """
-import time
-
 import numpy as np
 import pmt
 from gnuradio import gr, pdu
 
 from gnuradio import semdiff
+
+from grhelpers import run_until_accounted
 
 ORDER = ["interleaver", "framer", "clipper", "channel", "deframer", "deinterleaver"]
 N = 1000
@@ -73,12 +73,7 @@ def test_every_frame_accounted_through_the_chain(tiny_models):
     for k in ORDER:
         tb.msg_connect(b[k], "drops", sink, "in")
     tb.keep = (src, enc, b, nan, to_pdu, spoil, dec, sink)
-    tb.start()
-    t0 = time.time()
-    while sink.accounted() < N and time.time() - t0 < 300:
-        time.sleep(0.1)
-    tb.stop()
-    tb.wait()
+    took = run_until_accounted(tb, sink, N, timeout=300)
     recs = sink.records
     ids = [r["frame_id"] for r in recs]
     assert sorted(ids) == list(range(N)), f"{len(ids)} records, {len(set(ids))} distinct"
@@ -91,4 +86,4 @@ def test_every_frame_accounted_through_the_chain(tiny_models):
     assert st["dropped_malformed"] == len(BAD_CSI_IDS)
     assert b["deframer"].stats()["dropped_nonfinite"] == len(NAN_IDS)
     print(f"{N} frames: {len(decoded)} decoded, {len(NAN_IDS)} dropped by the deframer, "
-          f"{len(BAD_CSI_IDS)} by the decoder, {time.time() - t0:.1f} s")
+          f"{len(BAD_CSI_IDS)} by the decoder, {took:.1f} s")

@@ -12,6 +12,8 @@ from gnuradio import gr, pdu
 
 from gnuradio import semdiff
 
+from grhelpers import run_until_accounted
+
 ORDER = ["interleaver", "framer", "clipper", "channel", "deframer", "deinterleaver"]
 
 
@@ -38,15 +40,6 @@ def build(tiny, n_images, method="deepjscc", params=None, snr_db=20.0, **dec_kw)
     # Python object behind a Python block (GRC keeps them as attributes of the top block, as here).
     tb.keep = (src, enc, b, to_pdu, dec, sink)
     return tb, src, dec, sink
-
-
-def run_until_accounted(tb, sink, n, timeout=120):
-    tb.start()
-    t0 = time.time()
-    while sink.accounted() < n and time.time() - t0 < timeout:
-        time.sleep(0.05)
-    tb.stop()
-    tb.wait()
 
 
 def test_every_image_is_decoded_and_scored(tiny):

@@ -3,7 +3,6 @@
   image_source ─► jscc_encoder_pdu ─► interference_injector ─► interference_canceller
                ─► diffusion_decoder(deepjscc) ─► image_sink
 """
-import time
 
 import numpy as np
 import pmt
@@ -12,6 +11,8 @@ from gnuradio import gr
 
 from gnuradio import semdiff
 from gnuradio.semdiff.models.symbol_prior import SymbolPriorConfig, SymbolScoreNet
+
+from grhelpers import run_until_accounted
 
 
 @pytest.fixture(scope="module")
@@ -49,12 +50,7 @@ def test_icdm_chain_accounts_for_every_frame(tiny):
     for a, b in ((src, enc), (enc, inj), (inj, canc), (canc, dec), (dec, sink)):
         tb.msg_connect(a, "out", b, "in")
     tb.keep = (src, enc, inj, canc, dec, sink)
-    tb.start()
-    t0 = time.time()
-    while sink.accounted() < n and time.time() - t0 < 120:
-        time.sleep(0.05)
-    tb.stop()
-    tb.wait()
+    run_until_accounted(tb, sink, n)
     assert sorted(r["frame_id"] for r in sink.records) == list(range(n))
     st = canc.stats()
     assert st["frames_in"] == n == st["processed"] + sum(v for k, v in st.items() if k.startswith("dropped_"))
