@@ -20,7 +20,6 @@ import collections
 import threading
 import time
 
-import pmt
 import torch
 
 from .accounting import accounting_block
