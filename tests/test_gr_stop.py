@@ -45,8 +45,9 @@ def test_stop_interrupts_a_long_decode_and_the_sink_records_everything(tiny_mode
     assert all(r.get("dropped") == "cancelled" for r in recs)
     st = dec.stats()
     assert st["frames_in"] == 12 and st["dropped_cancelled"] == 12
+    # promptness shows as behaviour: all 12 are cancelled, so the 100 000-step batch was interrupted
+    # (finishing it would have decoded frames); the time is printed, not asserted (tests never assert on time)
     print(f"stop() with {on_stop}: {took:.2f} s")
-    assert took < 5.0                       # "about one second"; generous for a loaded CI machine
 
 
 def test_frames_decoded_during_a_drain_reach_the_sink(tiny_models):

@@ -98,7 +98,7 @@ def loopback_images(id_, title, channel_kind, clip_default, jscc):
         param("method", "Decoding method", "m", "str", "hifi_diffcom", 1160),
         param("out_dir", "Output folder", "o", "str", "out/" + id_, 1280),
         blk("source", "semdiff_image_source", {"dataset": "fashion-mnist", "split": "'test'", "start": "0",
-                                                "count": "n_images", "interval_s": "0.0"}, 16, 100),
+                                                "count": "n_images", "interval_s": "0.0", "window": "8"}, 16, 100),
         blk("encoder", "semdiff_jscc_encoder", {"model": jscc, "snr_db": "snr_db", "len_tag_key": "packet_len"},
             16, 180),
         blk("to_pdu", "pdu_tagged_stream_to_pdu", {"type": "complex", "tag": "packet_len"}, 650, 320),
@@ -111,7 +111,8 @@ def loopback_images(id_, title, channel_kind, clip_default, jscc):
                                             "expected": "n_images", "exit_when_done": "True"}, 1050, 320)]
     conns = chain(["encoder", *PHY_CHAIN, "to_pdu"]) + [["source", "out", "encoder", "in"],
                                                         ["to_pdu", "pdus", "decoder", "in"],
-                                                        ["decoder", "out", "sink", "in"]]
+                                                        ["decoder", "out", "sink", "in"],
+                                                        ["sink", "done", "source", "credit"]]
     write(id_, title, f"Fashion-MNIST images as JSCC symbols over OFDM ({channel_kind}), diffusion decoding",
           blocks, conns)
 
@@ -125,7 +126,7 @@ def interference_icdm():
         param("interferer", "Interferer class", "", "str", "qpsk", 560),
         param("out_dir", "Output folder", "o", "str", "out/interference_icdm", 680),
         blk("source", "semdiff_image_source", {"dataset": "fashion-mnist", "split": "'test'", "start": "0",
-                                                "count": "n_images", "interval_s": "0.0"}, 16, 180),
+                                                "count": "n_images", "interval_s": "0.0", "window": "8"}, 16, 180),
         blk("encoder", "semdiff_jscc_encoder_pdu", {"model": "jscc_fmnist_awgn_cbr1-8", "snr_db": "snr_db"}, 220, 180),
         blk("injector", "semdiff_interference_injector", {"k": "128", "interferer": "interferer", "sinr_db": "sinr_db",
                                                           "snr_db": "snr_db", "fading": "'rayleigh'", "seed": "0"},
@@ -143,7 +144,7 @@ def interference_icdm():
                                             "expected": "n_images", "exit_when_done": "True"}, 1020, 180)]
     conns = [["source", "out", "encoder", "in"], ["encoder", "out", "injector", "in"],
              ["injector", "out", "canceller", "in"], ["canceller", "out", "decoder", "in"],
-             ["decoder", "out", "sink", "in"]]
+             ["decoder", "out", "sink", "in"], ["sink", "done", "source", "credit"]]
     write("interference_icdm", "gr-semdiff ICDM interference cancellation",
           "JSCC symbols + an interferer at a set SINR over Rayleigh fading; ICDM cleans them before decoding",
           blocks, conns)

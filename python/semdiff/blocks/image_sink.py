@@ -6,7 +6,8 @@ The sink's side of the accounting contract (``accounting``): every PDU it receiv
 record, also when it cannot be scored (``unscored``: why), written (``png_error``) or attributed
 (``bad_frame_id``); messages that arrive while or after the flowgraph stops are still recorded — the
 sink drains its own input queue in ``stop()``, for a short grace period after it, and whenever
-``records``/``accounted()`` are read. Reference images come only from Fashion-MNIST or from folders
+``records``/``accounted()`` are read. Each record is also announced on the ``done`` port (frame_id and,
+for a drop, the reason) — image_source's credit window feeds on it. Reference images come only from Fashion-MNIST or from folders
 named in ``datasets``: metadata never makes the sink read an arbitrary path.
 """
 from __future__ import annotations
@@ -34,6 +35,7 @@ class image_sink(gr.basic_block):
             raise ValueError(f"expected must be an integer >= 0, got {expected!r}")
         self.message_port_register_in(pmt.intern("in"))
         self.set_msg_handler(pmt.intern("in"), self._handle)
+        self.message_port_register_out(pmt.intern("done"))
         self.out_dir = Path(out_dir) if out_dir else None
         self.write_png, self.metrics = write_png, metrics
         self._records: list[dict] = []
@@ -93,6 +95,7 @@ class image_sink(gr.basic_block):
         except Exception as e:  # noqa: BLE001 — still one record per PDU
             rec = {"dropped": "sink_error", "detail": repr(e)[:300]}
         self._append(rec)
+        self._announce(rec)
         if self.exit_when_done and self.expected and self.accounted() >= self.expected:
             # GRC-generated scripts stop the flowgraph cleanly on SIGTERM (their signal handler calls
             # tb.stop(); tb.wait()), which lets the decoder drain; message-only flowgraphs have no
@@ -142,6 +145,13 @@ class image_sink(gr.basic_block):
                     self._log.flush()
                 except (OSError, ValueError) as e:
                     self.logger.error(f"cannot write the JSONL log: {e}")
+
+    def _announce(self, rec: dict):
+        done = {k: rec[k] for k in ("frame_id", "dropped") if k in rec}
+        try:
+            self.message_port_pub(pmt.intern("done"), pmt.to_pmt(done))
+        except Exception as e:  # noqa: BLE001 — e.g. published after the flowgraph was torn down
+            self.logger.debug(f"done message not published: {e}")
 
     def _png(self, img, rec):
         from PIL import Image
