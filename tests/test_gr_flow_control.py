@@ -8,6 +8,8 @@ from gnuradio import gr
 
 from gnuradio import semdiff
 
+from grhelpers import run_until_accounted
+
 
 class _slow(gr.basic_block):
     """A stand-in decoder: forwards each PDU after a short pause, recording how many were in flight."""
@@ -39,12 +41,7 @@ def _graph(n, window, connect_credit=True):
 
 def test_window_bounds_frames_in_flight_and_all_arrive():
     tb, src, mid, sink = _graph(300, window=4)
-    tb.start()
-    t0 = time.time()
-    while sink.accounted() < 300 and time.time() - t0 < 120:
-        time.sleep(0.02)
-    tb.stop()
-    tb.wait()
+    run_until_accounted(tb, sink, 300)
     assert sorted(r["frame_id"] for r in sink.records) == list(range(300))
     assert 1 <= mid.peak <= 4
 
@@ -52,12 +49,7 @@ def test_window_bounds_frames_in_flight_and_all_arrive():
 def test_unthrottled_source_without_window_floods_the_queue():
     """The contrast that motivates the window: the same chain without it has far more than 4 in flight."""
     tb, src, mid, sink = _graph(300, window=0, connect_credit=False)
-    tb.start()
-    t0 = time.time()
-    while sink.accounted() < 300 and time.time() - t0 < 120:
-        time.sleep(0.02)
-    tb.stop()
-    tb.wait()
+    run_until_accounted(tb, sink, 300)
     assert len(sink.records) == 300
     assert mid.peak > 4
 
