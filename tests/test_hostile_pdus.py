@@ -193,3 +193,25 @@ def test_one_bad_frame_does_not_spoil_its_batch(tiny):
     assert sorted(m["frame_id"] for m in metas if "dropped" not in m) == [0, 1, 2, 3, 4]
     assert [m["dropped"] for m in metas if "dropped" in m] == ["malformed"]
     assert np.isfinite([dec.stats()["processed"]]).all() and dec.stats()["processed"] == 5
+
+
+@pytest.mark.parametrize("meta, key", [
+    ({"dataset": "/etc", "dataset_index": 0}, "unscored"),              # not a data set the sink may read
+    ({"dataset": "fashion-mnist", "dataset_index": 10 ** 6}, "unscored"),
+    ({"dataset": "fashion-mnist", "dataset_index": 0, "height": 16, "width": 16}, "unscored"),  # other shape
+    ({}, "png_error")])                                                 # PNG folder is a file
+def test_sink_records_what_it_cannot_score_or_write(tmp_path, meta, key):
+    from gnuradio.semdiff.blocks.pdu_util import image_pdu
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    sink = semdiff.image_sink(str(blocker / "png"), True, "", True)
+    tb = gr.top_block()
+    tb.msg_connect(pdu.pdu_remove(pmt.intern("unused")), "pdus", sink, "in")
+    tb.start()
+    h = meta.get("height", 28)
+    msg = image_pdu(np.zeros((h, h, 1), np.uint8), {"frame_id": 7, **meta})
+    sink.to_basic_block()._post(pmt.intern("in"), msg)
+    tb.stop()
+    tb.wait()
+    (rec,) = sink.records
+    assert rec["frame_id"] == 7 and key in rec
