@@ -68,7 +68,7 @@ def test_real_complex_round_trip():
 @pytest.mark.parametrize("fading", ["none", "rayleigh"])
 def test_every_injector_class_has_a_shipped_interference_prior(fading):
     from gnuradio.semdiff.blocks.interference import CLASSES
-    from gnuradio.semdiff.interference.icdm import interference_prior_name
+    from gnuradio.semdiff.interference.names import interference_prior_name
     from gnuradio.semdiff.models.zoo import load_symbol_prior
     for cls in CLASSES:
         net = load_symbol_prior(interference_prior_name(cls, fading))

@@ -32,7 +32,7 @@ _LAZY = {
     "diffusion_decoder": ".blocks.diffusion_decoder",
     "interference_injector": ".blocks.interference",
     "interference_canceller": ".blocks.interference",
-    "interference_prior_name": ".interference.icdm",
+    "interference_prior_name": ".interference.names",
 }
 
 __all__ = sorted(_LAZY)

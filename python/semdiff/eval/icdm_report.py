@@ -20,7 +20,8 @@ from tqdm import tqdm
 
 from ..data import load_dataset
 from ..interference.conjpc import icdm_sample
-from ..interference.icdm import BETA, interference_prior_name
+from ..interference.icdm import BETA
+from ..interference.names import interference_prior_name
 from ..interference.inject import inject
 from ..interference.lemma1 import EqualizedModel, to_complex, to_real
 from ..models.prior import make_scheduler

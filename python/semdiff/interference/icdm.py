@@ -19,24 +19,11 @@ from .lemma1 import EqualizedModel, to_complex, to_real
 # the interferer classes ``eval icdm`` can take: a second JSCC transmitter and the model-free waveforms
 INTERFERER_CLASSES = ("jscc-pair", *WAVEFORMS)
 
-CONSTANT_MODULUS = ("qpsk", "tone", "chirp")
 # β = γ per channel, tuned on 100 test frames (jscc-pair interferer, SINR 0 dB, 40 steps, p = 2; ICDM
 # Remark 1 folds the likelihood's constants into them): Rayleigh 0.3/1/2/3 → +8.2/+9.8/+10.0/+10.0 dB,
 # 5 diverges; AWGN 1/3/5/8/12 → +6.3/+7.4/+7.7/+7.8/+7.9 dB. The W_n²-weighted residual is stiff in deep fades.
 # These are the strengths at SINR 0 dB; icdm_sample scales them by 2/(P_x + P_z) for other SINRs.
 BETA = {"rayleigh": 2.0, "awgn": 8.0}
-
-
-def interference_prior_name(interferer: str, fading: str = "none") -> str:
-    """The shipped symbol prior for an interferer class as the injectors name it (``jscc`` is the
-    second JSCC transmitter, trained as ``jscc-pair``). Under Rayleigh fading every constant-modulus
-    class shares QPSK's faded prior: h·z with h ~ CN(0, 1) per symbol and |z| = 1 is exactly CN(0, 1)
-    whatever z's phase."""
-    cls = "jscc-pair" if interferer == "jscc" else interferer
-    faded = fading == "rayleigh"
-    if faded and cls in CONSTANT_MODULUS:
-        cls = "qpsk"
-    return f"symprior_{cls.replace('-', '_')}{'_rayleigh' if faded else ''}_k128"
 
 
 @dataclass
