@@ -134,6 +134,8 @@ int frame_block::general_work(int noutput_items,
         });
         std::string reason = "nonfinite";
         std::vector<std::pair<pmt::pmt_t, pmt::pmt_t>> meta;
+        d_first = first;
+        d_last_item_tags.clear();
         if (finite)
             reason = process_frame(f, out + produced, meta);
         if (!reason.empty()) {
@@ -148,6 +150,8 @@ int frame_block::general_work(int noutput_items,
                     add_item_tag(0, opos, t.key, t.value, t.srcid);
             for (const auto& kv : meta)
                 add_item_tag(0, opos, kv.first, kv.second);
+            for (const auto& kv : d_last_item_tags)
+                add_item_tag(0, opos + d_out_len - 1, kv.first, kv.second);
             produced += d_out_len;
             count("frames_out");
         }

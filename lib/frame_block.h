@@ -38,6 +38,11 @@ protected:
                                       gr_complex* out,
                                       std::vector<std::pair<pmt::pmt_t, pmt::pmt_t>>& out_tags) = 0;
 
+    //! The current frame's tags on its first item (valid inside process_frame).
+    const std::vector<tag_t>& frame_tags() const { return d_first; }
+    //! Tags process_frame wants on the output frame's last item (e.g. tx_eob); cleared per frame.
+    std::vector<std::pair<pmt::pmt_t, pmt::pmt_t>> d_last_item_tags;
+
     void forecast(int noutput_items, gr_vector_int& ninput_items_required) override;
     int general_work(int noutput_items,
                      gr_vector_int& ninput_items,
@@ -51,6 +56,7 @@ private:
     uint64_t d_skip = 0;         //!< samples of a dropped frame still to discard
     uint64_t d_skip_tag = 0;     //!< offset of the dropped frame's own length tag
     bool d_in_gap = false;       //!< inside a run of untagged samples (counted once)
+    std::vector<tag_t> d_first;  //!< tags on the current frame's first item
     mutable std::mutex d_stats_mutex;
     std::map<std::string, uint64_t> d_stats;
     void count(const std::string& what, uint64_t n = 1);

@@ -17,6 +17,8 @@ _LAZY = {
     "ofdm_deframer": ".semdiff_python",
     "frame_interleaver": ".semdiff_python",
     "multipath_channel": ".semdiff_python",
+    "air_framer": ".semdiff_python",
+    "ofdm_sync": ".semdiff_python",
     "grid_spec_from": ".gr_glue",
     "grid_from": ".gr_glue",
     "pdp_from": ".gr_glue",

@@ -8,6 +8,8 @@
 #include <gnuradio/semdiff/multipath_channel.h>
 #include <gnuradio/semdiff/ofdm_deframer.h>
 #include <gnuradio/semdiff/ofdm_framer.h>
+#include <gnuradio/semdiff/air_framer.h>
+#include <gnuradio/semdiff/ofdm_sync.h>
 #include <gnuradio/semdiff/papr_clipper.h>
 
 namespace py = pybind11;
@@ -65,4 +67,16 @@ PYBIND11_MODULE(semdiff_python, m)
         .def("stats", &multipath_channel::stats)
         .def("set_snr_db", &multipath_channel::set_snr_db)
         .def("snr_db", &multipath_channel::snr_db);
+
+    block_class<air_framer>(m, "air_framer", "preamble + coded header + burst tags for the air")
+        .def(py::init(&air_framer::make), py::arg("grid"), py::arg("codec_id") = 0, py::arg("gap") = 0,
+             py::arg("flags") = 0, py::arg("len_tag_key") = "packet_len")
+        .def("burst_len", &air_framer::burst_len)
+        .def("stats", &air_framer::stats);
+
+    block_class<ofdm_sync>(m, "ofdm_sync", "burst detection, timing, CFO, header: stream in, frames out")
+        .def(py::init(&ofdm_sync::make), py::arg("grid"), py::arg("threshold") = 0.35f,
+             py::arg("channel_taps") = 8, py::arg("first_frame_id") = 0, py::arg("len_tag_key") = "packet_len")
+        .def("lookahead", &ofdm_sync::lookahead)
+        .def("stats", &ofdm_sync::stats);
 }

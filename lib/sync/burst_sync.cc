@@ -1,0 +1,226 @@
+/* gr-semdiff: burst acquisition (see burst_sync.h for the method and references). */
+#include "burst_sync.h"
+#include <algorithm>
+#include <cmath>
+#include <complex>
+#include <stdexcept>
+
+namespace gr {
+namespace semdiff {
+
+using cd = std::complex<double>;
+
+burst_sync::burst_sync(const grid_spec& grid, float threshold, int channel_taps)
+    : d_fmt(grid),
+      d_thr(threshold),
+      d_L(grid.fft_len / 2),
+      d_taps(channel_taps),
+      d_min_run(std::max(4, grid.cp_len / 4)),
+      d_fft(grid.fft_len, 1, true)
+{
+    if (!(threshold > 0.f && threshold < 1.f))
+        throw std::invalid_argument("burst_sync: threshold must be in (0, 1), got " + std::to_string(threshold));
+    if (channel_taps < 1 || channel_taps > grid.fft_len / 2)
+        throw std::invalid_argument("burst_sync: channel_taps must be in 1 … fft_len/2, got " +
+                                    std::to_string(channel_taps));
+    const auto& lts = d_fmt.lts();
+    d_lts_t.assign(lts.begin() + 2 * grid.cp_len, lts.begin() + 2 * grid.cp_len + grid.fft_len);
+}
+
+long burst_sync::lookahead() const
+{
+    return d_fmt.burst_len() + 2 * d_fmt.fft_len() + 4 * d_fmt.cp_len();
+}
+
+void burst_sync::fft(const gr_complex* in, gr_complex* out)
+{
+    std::copy(in, in + d_fmt.fft_len(), d_fft.data());
+    d_fft.execute();
+    for (int i = 0; i < d_fmt.fft_len(); i++)
+        out[i] = d_fft.data()[i] * d_fft.scale();
+}
+
+void burst_sync::correct(const gr_complex* in, long n, double eps, long ref, gr_complex* out) const
+{
+    const double w = -2 * M_PI * eps / d_fmt.fft_len();
+    for (long i = 0; i < n; i++)
+        out[i] = in[i] * gr_complex(std::polar(1.0, w * double(i - ref)));
+}
+
+long burst_sync::detect(const gr_complex* r, long n, long from)
+{
+    const long last = n - lookahead(), L = d_L;
+    if (from < 0 || from >= last)
+        return -1;
+    cd P = 0;
+    double R = 0;
+    int run = 0;
+    for (long d = from; d < last; d++) {
+        if ((d - from) % 1024 == 0) { // fresh sums now and then: running float sums drift
+            P = 0;
+            R = 0;
+            for (long m = 0; m < L; m++) {
+                P += cd(std::conj(r[d + m]) * r[d + m + L]);
+                R += std::norm(r[d + m + L]);
+            }
+        }
+        const double M = R > 1e-30 ? std::norm(P) / (R * R) : 0.0;
+        run = M > d_thr ? run + 1 : 0;
+        if (run >= d_min_run)
+            return d - d_min_run + 1;
+        P += cd(std::conj(r[d + L]) * r[d + 2 * L]) - cd(std::conj(r[d]) * r[d + L]);
+        R += std::norm(r[d + 2 * L]) - std::norm(r[d + L]);
+    }
+    return -1;
+}
+
+bool burst_sync::acquire(const gr_complex* buf, long n, long d, burst_result& r)
+{
+    const int N = d_fmt.fft_len(), cp = d_fmt.cp_len(), sym = N + cp;
+    const auto& g = d_fmt.grid();
+    const auto& bins = d_fmt.used_bins();
+    const auto& X = d_fmt.lts_freq();
+    r.failure = "no_preamble";
+    if (d < 0 || d + lookahead() > n)
+        return false;
+
+    // 1. plateau maximum of the S&C metric: fractional CFO and a coarse timing
+    double best = -1;
+    long xm = d;
+    cd Pm = 0;
+    for (long x = d; x <= d + cp + d_L; x++) {
+        cd P = 0;
+        double R = 0;
+        for (long m = 0; m < d_L; m++) {
+            P += cd(std::conj(buf[x + m]) * buf[x + m + d_L]);
+            R += std::norm(buf[x + m + d_L]);
+        }
+        const double M = R > 1e-30 ? std::norm(P) / (R * R) : 0.0;
+        if (M > best)
+            best = M, xm = x, Pm = P;
+    }
+    double eps = std::arg(Pm) / M_PI;
+    const long t_exp = xm - cp / 2 + sym + 2 * cp; // expected first LTS copy (plateau centre ≈ STS + cp/2)
+
+    // 2. integer CFO (even shifts): differential correlation of the LTS spectrum with the known one
+    const long base = t_exp - N;
+    const long len = std::min(n - base, long(lookahead()));
+    d_work.resize(len);
+    correct(buf + base, len, eps, t_exp - base, d_work.data());
+    std::vector<gr_complex> Y(N), Y2(N), H(N, 0), h(N);
+    fft(&d_work[t_exp - base], Y.data());
+    int s_best = 0;
+    double b_best = -1;
+    for (int s = -4; s <= 4; s += 2) {
+        cd B = 0;
+        for (size_t i = 0; i + 1 < bins.size(); i++) {
+            if (g.used_carriers[i + 1] - g.used_carriers[i] != 1)
+                continue;
+            const int b0 = bins[i], b1 = bins[i + 1];
+            B += cd(Y[(b0 + s + N) % N] * std::conj(Y[(b1 + s + N) % N]) * std::conj(X[b0]) * X[b1]);
+        }
+        if (std::abs(B) > b_best)
+            b_best = std::abs(B), s_best = s;
+    }
+    if (s_best != 0) {
+        eps += s_best;
+        correct(buf + base, len, eps, t_exp - base, d_work.data());
+    }
+    const gr_complex* w = d_work.data() - base; // w[i] ≡ corrected sample i of buf
+
+    // 3. fine timing: both LTS copies against the known symbol; then the channel's energy window
+    long t0 = t_exp;
+    double c_best = -1;
+    for (long t = t_exp - cp - d_L; t <= t_exp + cp + d_L; t++) {
+        gr_complex c = 0;
+        for (int m = 0; m < N; m++)
+            c += (w[t + m] + w[t + N + m]) * std::conj(d_lts_t[m]);
+        if (std::norm(c) > c_best)
+            c_best = std::norm(c), t0 = t;
+    }
+    const long tw = t0 - cp / 2; // early by cp/2: still inside the double CP
+    fft(w + tw, Y.data());
+    fft(w + tw + N, Y2.data());
+    for (int b : bins)
+        H[b] = (Y[b] + Y2[b]) * 0.5f / X[b];
+    d_fmt.ifft(H.data(), h.data());
+    // the latest window start that still holds (almost) all the energy: the first path lands on tap 0,
+    // as the LMMSE prior (a decaying PDP from tap 0) assumes; an earlier start would waste taps
+    std::vector<double> e(cp + cp / 2 + 1, 0.0);
+    for (int t = -cp / 2; t <= cp; t++)
+        for (int l = 0; l < d_taps; l++)
+            e[t + cp / 2] += std::norm(h[((t + l) % N + N) % N]);
+    const double e_max = *std::max_element(e.begin(), e.end());
+    int tau = -cp / 2;
+    for (int t = -cp / 2; t <= cp; t++)
+        if (e[t + cp / 2] >= 0.98 * e_max)
+            tau = t;
+    const long T = tw + tau;
+
+    // 4. residual CFO from the copies (range ±½ subcarrier), noise, coherence, channel estimate
+    cd C = 0;
+    for (int m = 0; m < N; m++)
+        C += cd(std::conj(w[T + m]) * w[T + N + m]);
+    const double eps_r = std::arg(C) / (2 * M_PI);
+    eps += eps_r;
+    correct(buf + base, len, eps, T - base, d_work.data());
+    w = d_work.data() - base;
+    fft(w + T, Y.data());
+    fft(w + T + N, Y2.data());
+    double nv = 0, p1 = 0, p2 = 0, sig = 0;
+    cd c12 = 0;
+    std::fill(H.begin(), H.end(), gr_complex(0));
+    for (int b : bins) {
+        nv += std::norm(Y[b] - Y2[b]) / 2;
+        sig += std::norm(Y[b] + Y2[b]) / 4;
+        p1 += std::norm(Y[b]);
+        p2 += std::norm(Y2[b]);
+        c12 += cd(Y[b] * std::conj(Y2[b]));
+        H[b] = (Y[b] + Y2[b]) * 0.5f / X[b];
+    }
+    nv /= bins.size();
+    sig = sig / bins.size() - nv / 2;
+    r.lts_coherence = p1 > 0 && p2 > 0 ? float(std::abs(c12) / std::sqrt(p1 * p2)) : 0.f;
+    r.noise_var = float(std::max(nv, 1e-12));
+    r.snr_db = float(10 * std::log10(std::max(sig, 1e-12) / r.noise_var));
+    if (!(r.lts_coherence >= 0.2f))
+        return false;
+
+    // 5. header
+    std::vector<gr_complex> Yh(d_fmt.n_header_symbols() * N);
+    for (int s = 0; s < d_fmt.n_header_symbols(); s++)
+        fft(w + T + 2 * N + s * sym + cp, &Yh[s * N]);
+    if (!d_fmt.demodulate_header(Yh.data(), H.data(), r.noise_var, r.header)) {
+        r.failure = "header_crc";
+        return false;
+    }
+
+    // 6. payload; with block pilots the pilot symbol's phase against the LTS refines the CFO
+    const long ps = T + 2 * N + d_fmt.header_len();
+    r.frame.assign(w + ps, w + ps + g.frame_len());
+    if (g.block_pilots) {
+        fft(w + ps + cp, Y.data());
+        cd D = 0;
+        double ep = 0, eh = 0;
+        for (size_t i = 0; i < bins.size(); i++) {
+            const gr_complex hp = Y[bins[i]] / g.pilot_values[i];
+            D += cd(hp * std::conj(H[bins[i]]));
+            ep += std::norm(hp);
+            eh += std::norm(H[bins[i]]);
+        }
+        const double dist = double(ps + cp - T);
+        const double eps2 = std::arg(D) * N / (2 * M_PI * dist);
+        if (std::abs(D) > 0.3 * std::sqrt(ep * eh)) { // only when the two estimates agree in shape
+            correct(r.frame.data(), long(r.frame.size()), eps2, cp, r.frame.data());
+            eps += eps2;
+        }
+    }
+    r.cfo = float(eps);
+    r.start = T - 2 * cp - sym;
+    r.payload = ps;
+    r.failure.clear();
+    return true;
+}
+
+} // namespace semdiff
+} // namespace gr
