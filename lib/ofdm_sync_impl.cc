@@ -109,7 +109,7 @@ public:
                 count("failed_" + d_r.failure);
                 if (d_r.failure == "header_crc")
                     d_failed_since++;
-                pos = d + g.cp_len + g.fft_len / 2; // past this plateau
+                pos = d + g.cp_len / 2; // a little further: a real plateau after a false start is still found
                 continue;
             }
             pos = d_r.payload + d_frame_len;

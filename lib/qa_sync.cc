@@ -55,9 +55,9 @@ static std::vector<gr_complex> burst(const air_format& f, const air_header& h, i
 TEST(air_format, header_round_trip_and_crc)
 {
     air_format f(air_grid());
-    EXPECT_EQ(f.n_header_symbols(), 3); // 140 coded bits over 52 carriers
+    EXPECT_EQ(f.n_header_symbols(), 5); // 2 × 124 coded bits over 52 carriers
     air_header h;
-    h.frame_id = 0xABCDEF;
+    h.frame_id = 0xABCD;
     h.k = 128;
     h.codec = 42;
     h.layout = 1;
@@ -84,7 +84,7 @@ TEST(air_format, header_round_trip_and_crc)
 
 TEST(burst_sync, finds_burst_with_cfo_and_offset)
 {
-    burst_sync s(air_grid(), 0.35f, 8);
+    burst_sync s(air_grid(), 0.25f, 8);
     air_header h;
     h.frame_id = 77;
     h.k = 128;
@@ -104,7 +104,7 @@ TEST(burst_sync, finds_burst_with_cfo_and_offset)
 
 TEST(burst_sync, noise_alone_gives_no_frame)
 {
-    burst_sync s(air_grid(), 0.35f, 8);
+    burst_sync s(air_grid(), 0.25f, 8);
     std::mt19937 rng(9);
     std::normal_distribution<float> n01;
     std::vector<gr_complex> x(200000);

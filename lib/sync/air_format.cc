@@ -39,7 +39,7 @@ air_format::air_format(const grid_spec& grid) : d_g(grid), d_codec(std::make_uni
 {
     d_g.validate();
     const int N = d_g.fft_len, n_used = static_cast<int>(d_g.used_carriers.size());
-    d_n_hdr = (CODED_BITS + n_used - 1) / n_used;
+    d_n_hdr = (REPEAT * CODED_BITS + n_used - 1) / n_used;
     for (int c : d_g.used_carriers)
         d_used_bins.push_back(d_g.bin(c));
     d_codec->ifft = std::make_unique<fftw_batch>(N, 1, false);
@@ -96,12 +96,12 @@ void air_format::modulate_header(const air_header& h, gr_complex* out) const
     const uint64_t info = (uint64_t(h.frame_id % FRAME_ID_MOD) << 24) | (uint64_t(h.k & 0xFFF) << 12) |
                           (uint64_t(h.codec & 0x3F) << 6) | (uint64_t(h.layout & 0x3) << 4) |
                           uint64_t(h.flags & 0xF);
-    std::vector<uint8_t> bytes(8);
-    for (int i = 0; i < 6; i++)
-        bytes[i] = (info >> (40 - 8 * i)) & 0xFF;
-    const uint64_t c = d_codec->crc16.compute(bytes.data(), 6);
-    bytes[6] = (c >> 8) & 0xFF;
-    bytes[7] = c & 0xFF;
+    std::vector<uint8_t> bytes(7);
+    for (int i = 0; i < 5; i++)
+        bytes[i] = (info >> (32 - 8 * i)) & 0xFF;
+    const uint64_t c = d_codec->crc16.compute(bytes.data(), 5);
+    bytes[5] = (c >> 8) & 0xFF;
+    bytes[6] = c & 0xFF;
     std::vector<uint8_t> bits(PAYLOAD_BITS), coded(CODED_BITS);
     for (int i = 0; i < PAYLOAD_BITS; i++)
         bits[i] = (bytes[i / 8] >> (7 - i % 8)) & 1;
@@ -135,15 +135,15 @@ bool air_format::demodulate_header(const gr_complex* Y, const gr_complex* H, flo
     for (int i = 0; i < CODED_BITS; i++) // gr-fec's cc_decoder: 128 ± confidence, above 128 = bit 1
         soft[i] = static_cast<uint8_t>(128 + std::clamp(std::lround(2.f * llr[i]), -127L, 127L));
     d_codec->dec->generic_work(soft.data(), bits.data());
-    std::vector<uint8_t> bytes(8, 0);
+    std::vector<uint8_t> bytes(7, 0);
     for (int i = 0; i < PAYLOAD_BITS; i++)
         bytes[i / 8] |= (bits[i] & 1) << (7 - i % 8);
-    if (d_codec->crc16.compute(bytes.data(), 6) != ((uint64_t(bytes[6]) << 8) | bytes[7]))
+    if (d_codec->crc16.compute(bytes.data(), 5) != ((uint64_t(bytes[5]) << 8) | bytes[6]))
         return false;
     uint64_t info = 0;
-    for (int i = 0; i < 6; i++)
+    for (int i = 0; i < 5; i++)
         info = (info << 8) | bytes[i];
-    h.frame_id = (info >> 24) & 0xFFFFFF;
+    h.frame_id = (info >> 24) & 0xFFFF;
     h.k = (info >> 12) & 0xFFF;
     h.codec = (info >> 6) & 0x3F;
     h.layout = (info >> 4) & 0x3;

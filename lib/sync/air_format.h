@@ -10,9 +10,10 @@
  *      training field): integer CFO (differential correlation in frequency, S&C §III-B), fine timing
  *      (cross-correlation), fine CFO and a pilot-based noise estimate from the two copies, and the
  *      channel estimate the header is equalized with.
- * Header: 48 bits (frame_id 24, k 12, codec id 6, pilot layout 2, flags 4) + CRC-16-CCITT, K=7 r=1/2
- *      convolutional code (GNU Radio's gr-fec cc_encoder/cc_decoder, terminated), BPSK spread over
- *      n_hdr symbols × used carriers by a fixed interleaver, the spare slots repeating coded bits.
+ * Header: 40 bits (frame_id 16, k 12, codec id 6, pilot layout 2, flags 4) + CRC-16-CCITT, K=7 r=1/2
+ *      convolutional code (GNU Radio's gr-fec cc_encoder/cc_decoder, terminated), every coded bit sent
+ *      at least twice (overall rate ≤ 1/4: the header must survive 5 dB in multipath), BPSK spread
+ *      over n_hdr symbols × used carriers by a fixed interleaver.
  * Why not GNU Radio's ofdm_tx header (header_format_ofdm + packet_headergenerator): it is uncoded
  * BPSK whose failures at 5 dB in multipath cannot meet the detection target, carries no image
  * metadata, and its receiver (ofdm_sync_sc_cfb → header_payload_demux) is the frame-losing chain the
@@ -30,7 +31,7 @@ namespace gr {
 namespace semdiff {
 
 struct air_header {
-    uint32_t frame_id = 0; //!< 24 bits on the air; the receiver unwraps it
+    uint32_t frame_id = 0; //!< 16 bits on the air; the receiver unwraps it
     uint16_t k = 0;        //!< data symbols per frame, 12 bits
     uint8_t codec = 0;     //!< codec / CBR id, 6 bits
     uint8_t layout = 0;    //!< pilot layout, 2 bits (0 block, 1 comb)
@@ -45,8 +46,9 @@ struct air_header {
 class air_format
 {
 public:
-    static constexpr int INFO_BITS = 48, CRC_BITS = 16, CODED_BITS = 2 * (INFO_BITS + CRC_BITS + 6);
-    static constexpr uint32_t FRAME_ID_MOD = 1u << 24;
+    static constexpr int INFO_BITS = 40, CRC_BITS = 16, CODED_BITS = 2 * (INFO_BITS + CRC_BITS + 6);
+    static constexpr int REPEAT = 2; //!< minimum copies of each coded bit
+    static constexpr uint32_t FRAME_ID_MOD = 1u << 16;
 
     explicit air_format(const grid_spec& grid);
     ~air_format();

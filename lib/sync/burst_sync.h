@@ -8,7 +8,8 @@
  *             (S&C eq. (41)); fine timing by cross-correlating both LTS copies, then the start of the
  *             L_ch-tap window that holds most of the channel impulse response estimated from the LTS
  *             — the window the deframer's LMMSE assumes; residual CFO and noise variance from the two
- *             LTS copies; the header decoded with the LTS channel estimate; for block-pilot grids the
+ *             LTS copies; the header decoded with the LTS channel estimate, smoothed by projecting it
+ *             onto the channel's first L_ch taps (noise down by L_ch / used carriers); for block-pilot grids the
  *             drift between the LTS and the frame's pilot symbol refines the CFO once more.
  * Each burst is acquired on its own, so a sampling-clock offset only has to be tolerated across one
  * burst (50 ppm × 1000 samples = 0.05 sample).
@@ -18,6 +19,7 @@
 
 #include "air_format.h"
 #include "../fftw_batch.h"
+#include <Eigen/Dense>
 #include <string>
 
 namespace gr {
@@ -38,7 +40,7 @@ struct burst_result {
 class burst_sync
 {
 public:
-    burst_sync(const grid_spec& grid, float threshold = 0.35f, int channel_taps = 8);
+    burst_sync(const grid_spec& grid, float threshold = 0.25f, int channel_taps = 8);
     const air_format& format() const { return d_fmt; }
     //! Samples needed from a detection index to the end of its burst (plus search margins).
     long lookahead() const;
@@ -53,6 +55,7 @@ private:
     int d_L, d_taps, d_min_run;
     fftw_batch d_fft;
     std::vector<gr_complex> d_work, d_lts_t;
+    Eigen::MatrixXcf d_proj; //!< used bins → span of the first channel_taps taps (LS smoothing of Ĥ)
 
     void fft(const gr_complex* in, gr_complex* out);
     void correct(const gr_complex* in, long n, double eps, long ref, gr_complex* out) const;

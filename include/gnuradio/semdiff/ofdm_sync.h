@@ -17,7 +17,7 @@ namespace semdiff {
  *
  * Input: an untagged complex stream (a radio, a capture, a channel model). Output: the payload of each
  * burst whose header passes its CRC — grid.frame_len() CFO-corrected samples, aligned for
- * ofdm_deframer, tagged packet_len, frame_id (unwrapped from the header's 24 bits), k, codec_id,
+ * ofdm_deframer, tagged packet_len, frame_id (unwrapped from the header's 16 bits), k, codec_id,
  * pilot_layout, flags, cfo (subcarrier spacings), timing (stream index of the burst), sync_snr_db and
  * sync_noise_var (from the two LTS copies). Frame ids the header sequence skips (lost or failed
  * headers) are published on "drops" as drop reports (reason "lost"), counting from first_frame_id
@@ -29,7 +29,7 @@ class SEMDIFF_API ofdm_sync : virtual public gr::block
 public:
     typedef std::shared_ptr<ofdm_sync> sptr;
     static sptr make(const grid_spec& grid,
-                     float threshold = 0.35f,
+                     float threshold = 0.25f,
                      int channel_taps = 8,
                      long first_frame_id = 0,
                      const std::string& len_tag_key = "packet_len");

@@ -75,7 +75,7 @@ PYBIND11_MODULE(semdiff_python, m)
         .def("stats", &air_framer::stats);
 
     block_class<ofdm_sync>(m, "ofdm_sync", "burst detection, timing, CFO, header: stream in, frames out")
-        .def(py::init(&ofdm_sync::make), py::arg("grid"), py::arg("threshold") = 0.35f,
+        .def(py::init(&ofdm_sync::make), py::arg("grid"), py::arg("threshold") = 0.25f,
              py::arg("channel_taps") = 8, py::arg("first_frame_id") = 0, py::arg("len_tag_key") = "packet_len")
         .def("lookahead", &ofdm_sync::lookahead)
         .def("stats", &ofdm_sync::stats);
