@@ -68,7 +68,7 @@ def _train(sub):
 
 def _eval(sub):
     e = _sub(sub, "eval", "evaluation tables (PSNR, SSIM, perceptual distance, FID/KID against a reference set)")
-    esub = e.add_subparsers(dest="what", required=True, metavar="{models,prior,diffcom,icdm}")
+    esub = e.add_subparsers(dest="what", required=True, metavar="{models,prior,diffcom,icdm,sync}")
     em = _sub(esub, "models", "the shipped model zoo: codecs, classifier, priors, symbol priors")
     em.add_argument("--n-codec", type=_int_in(1, 10000), default=10000, help="test images for the codec table")
     em.add_argument("--n-fid", type=_int_in(2, 5000), default=1000, help="images per FID set")
@@ -116,6 +116,22 @@ def _eval(sub):
     ei.add_argument("--tune-n", type=_int_in(1, TEST_TUNE), default=50, help="held-out images for the ablation's β")
     ei.add_argument("--out", default="out/icdm", help="output directory (PNG, JSON)")
     _threads(ei)
+    _eval_sync(esub)
+
+
+def _eval_sync(esub):
+    es = _sub(esub, "sync", "the over-the-air receiver (air_framer → channel_model → ofdm_sync): detection, false "
+              "alarms, EVM vs a genie, frame loss next to GNU Radio's ofdm_tx/ofdm_rx")
+    es.add_argument("--snr-db", default="5,10,20", help="comma list of SNR points (dB, per subcarrier)")
+    es.add_argument("--frames", type=positive, default=1000, help="frames per point")
+    es.add_argument("--per-channel", type=positive, default=10, help="frames per multipath/CFO/SCO realisation")
+    es.add_argument("--cfo", type=_float_in(0.0, 4.0), default=2.5, help="CFO drawn in ±this (subcarrier spacings)")
+    es.add_argument("--sco-ppm", type=_float_in(0.0, 1000.0), default=50.0, help="sampling-clock offset in ±ppm")
+    es.add_argument("--taps", type=_int_in(1, 16), default=8, help="multipath taps (exponential PDP; 1: AWGN)")
+    es.add_argument("--noise-samples", type=_int_in(0, 10**9), default=10**7, help="noise-only samples (false alarms)")
+    es.add_argument("--no-gr", action="store_true", help="skip GNU Radio's ofdm_tx/ofdm_rx comparison")
+    es.add_argument("--seed", type=nonneg, default=0, help="seed of streams, channels and noise")
+    es.add_argument("--out", default="out/sync", help="output directory (JSON)")
 
 
 def _bench(sub):
