@@ -1,6 +1,7 @@
 /* gr-semdiff: burst acquisition (see burst_sync.h for the method and references). */
 #include "burst_sync.h"
 #include "phase_track.h"
+#include "sc_metric.h"
 #include <algorithm>
 #include <cmath>
 #include <complex>
@@ -50,36 +51,13 @@ void burst_sync::fft(const gr_complex* in, gr_complex* out)
 
 void burst_sync::correct(const gr_complex* in, long n, double eps, long ref, gr_complex* out) const
 {
-    const double w = -2 * M_PI * eps / d_fmt.fft_len();
-    for (long i = 0; i < n; i++)
-        out[i] = in[i] * gr_complex(std::polar(1.0, w * double(i - ref)));
+    rotate(in, n, eps, d_fmt.fft_len(), ref, out);
 }
 
 long burst_sync::detect(const gr_complex* r, long n, long from)
 {
-    const long last = n - lookahead(), L = d_L;
-    if (from < 0 || from >= last)
-        return -1;
-    cd P = 0;
-    double R = 0;
-    int run = 0;
-    for (long d = from; d < last; d++) {
-        if ((d - from) % 1024 == 0) { // fresh sums now and then: running float sums drift
-            P = 0;
-            R = 0;
-            for (long m = 0; m < L; m++) {
-                P += cd(std::conj(r[d + m]) * r[d + m + L]);
-                R += std::norm(r[d + m + L]);
-            }
-        }
-        const double M = R > 1e-30 ? std::norm(P) / (R * R) : 0.0;
-        run = M > d_thr ? run + 1 : 0;
-        if (run >= d_min_run)
-            return d - d_min_run + 1;
-        P += cd(std::conj(r[d + L]) * r[d + 2 * L]) - cd(std::conj(r[d]) * r[d + L]);
-        R += std::norm(r[d + 2 * L]) - std::norm(r[d + L]);
-    }
-    return -1;
+    const long last = n - lookahead();
+    return from < 0 || from >= last ? -1 : sc_detect(r, from, last, d_L, d_thr, d_min_run);
 }
 
 bool burst_sync::acquire(const gr_complex* buf, long n, long d, burst_result& r)
@@ -93,20 +71,8 @@ bool burst_sync::acquire(const gr_complex* buf, long n, long d, burst_result& r)
         return false;
 
     // 1. plateau maximum of the S&C metric: fractional CFO and a coarse timing
-    double best = -1;
-    long xm = d;
     cd Pm = 0;
-    for (long x = d; x <= d + cp + d_L; x++) {
-        cd P = 0;
-        double R = 0;
-        for (long m = 0; m < d_L; m++) {
-            P += cd(std::conj(buf[x + m]) * buf[x + m + d_L]);
-            R += std::norm(buf[x + m + d_L]);
-        }
-        const double M = R > 1e-30 ? std::norm(P) / (R * R) : 0.0;
-        if (M > best)
-            best = M, xm = x, Pm = P;
-    }
+    const long xm = sc_plateau_max(buf, d, d + cp + d_L, d_L, &Pm);
     double eps = std::arg(Pm) / M_PI;
     const long t_exp = xm - cp / 2 + sym + 2 * cp; // expected first LTS copy (plateau centre ≈ STS + cp/2)
 

@@ -64,7 +64,8 @@ COMMANDS = {("demo", None): _module("demo"), ("train", None): _train, ("samples"
             ("eval", "models"): _module("eval.zoo_report"), ("eval", "prior"): _module("eval.prior_report"),
             ("eval", "diffcom"): _module("eval.diffcom_table"), ("eval", "icdm"): _module("eval.icdm_report"),
             ("eval", "sync"): _module("air.report"),
-            ("bench", "phy"): _module("bench.phy"), ("bench", "decoder"): _module("bench.decoder")}
+            ("bench", "phy"): _module("bench.phy"), ("bench", "decoder"): _module("bench.decoder"),
+            ("bench", "sync"): _module("bench.sync")}
 
 
 def main(argv=None) -> int:

@@ -136,7 +136,7 @@ def _eval_sync(esub):
 
 def _bench(sub):
     b = _sub(sub, "bench", "throughput benchmarks (ratios measured in one run)")
-    bsub = b.add_subparsers(dest="what", required=True, metavar="{phy,decoder}")
+    bsub = b.add_subparsers(dest="what", required=True, metavar="{phy,decoder,sync}")
     bp = _sub(bsub, "phy", "C++ PHY blocks vs GNU Radio's OFDM chains and a bare FFT")
     bp.add_argument("--preset", default="default", choices=["default", "diffcom"], help="OFDM grid preset")
     bp.add_argument("--k", type=positive, default=52 * 6, help="data symbols per frame")
@@ -147,6 +147,9 @@ def _bench(sub):
     bd.add_argument("--prior", default="prior_fmnist", help="image prior (zoo name or directory)")
     bd.add_argument("--steps", type=positive, default=20, help="sampler steps per method")
     _threads(bd)
+    bs = _sub(bsub, "sync", "receive front end (ofdm_sync + deframer) in MS/s vs USRP rates and GNU Radio's ofdm_rx")
+    bs.add_argument("--samples", type=_int_in(100_000, 10**10), default=20_000_000, help="samples per measurement")
+    bs.add_argument("--repeats", type=positive, default=3, help="repeats (best is kept)")
 
 
 def build_parser() -> argparse.ArgumentParser:
