@@ -22,14 +22,14 @@ public:
                     io_signature::make(1, 1, sizeof(gr_complex)),
                     io_signature::make(1, 1, sizeof(gr_complex))),
           d_fmt(grid),
-          d_gap(gap)
+          d_gap(gap == -1 ? 2 * grid.fft_len + 4 * grid.cp_len : gap)
     {
         if (codec_id < 0 || codec_id > 63)
             throw std::invalid_argument("air_framer: codec_id must be in 0 … 63, got " + std::to_string(codec_id));
         if (flags < 0 || flags > 15)
             throw std::invalid_argument("air_framer: flags must be in 0 … 15, got " + std::to_string(flags));
-        if (gap < 0)
-            throw std::invalid_argument("air_framer: gap must be >= 0, got " + std::to_string(gap));
+        if (gap < -1)
+            throw std::invalid_argument("air_framer: gap must be >= 0 (or -1: auto), got " + std::to_string(gap));
         if (grid.k > 4095)
             throw std::invalid_argument("air_framer: the header carries k in 12 bits; k = " +
                                         std::to_string(grid.k) + " is too large");
@@ -37,7 +37,7 @@ public:
         d_hdr.codec = codec_id;
         d_hdr.layout = grid.block_pilots ? 0 : 1;
         d_hdr.flags = flags;
-        setup_frames(key, grid.frame_len(), d_fmt.burst_len() + gap);
+        setup_frames(key, grid.frame_len(), d_fmt.burst_len() + d_gap);
     }
     int burst_len() const override { return d_fmt.burst_len(); }
     std::map<std::string, uint64_t> stats() const override { return frame_stats(); }

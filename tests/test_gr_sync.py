@@ -124,7 +124,7 @@ def test_burst_tags_for_uhd_and_header_fields():
 
 @pytest.mark.parametrize("make, name", [
     (lambda: semdiff.air_framer(SPEC, codec_id=64), "codec_id"),
-    (lambda: semdiff.air_framer(SPEC, gap=-1), "gap"),
+    (lambda: semdiff.air_framer(SPEC, gap=-2), "gap"),
     (lambda: semdiff.air_framer(SPEC, flags=16), "flags"),
     (lambda: semdiff.ofdm_sync(SPEC, threshold=0.0), "threshold"),
     (lambda: semdiff.ofdm_sync(SPEC, channel_taps=0), "channel_taps")])

@@ -215,3 +215,9 @@ def test_sink_records_what_it_cannot_score_or_write(tmp_path, meta, key):
     tb.wait()
     (rec,) = sink.records
     assert rec["frame_id"] == 7 and key in rec
+
+
+@pytest.mark.parametrize("ref", ["fashion-mnist", "fashion-mnist:val:0", "fashion-mnist:test:x", "/etc:test:0"])
+def test_sink_rejects_a_bad_reference(ref):
+    with pytest.raises(ValueError, match="reference"):
+        semdiff.image_sink("", False, "", True, reference=ref)

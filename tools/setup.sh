@@ -7,7 +7,7 @@ cd "$ROOT"
 say() { echo "[setup] $*" >&2; }
 
 APT_PACKAGES=(gnuradio gnuradio-dev pybind11-dev cmake g++ make pkg-config python3-venv python3-dev
-              libeigen3-dev libfftw3-dev libgtest-dev dataset-fashion-mnist gir1.2-gtk-3.0)
+              libeigen3-dev libfftw3-dev libgtest-dev dataset-fashion-mnist gir1.2-gtk-3.0 xvfb xauth)
 missing=()
 for p in "${APT_PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -13,7 +13,9 @@ namespace semdiff {
 
 /*!
  * \brief Makes a frame transmittable over the air: STS + LTS preamble and a CRC-checked, convolutionally
- * coded BPSK header (frame_id, k, codec id, pilot layout, flags) before it, `gap` zeros after it.
+ * coded BPSK header (frame_id, k, codec id, pilot layout, flags) before it, `gap` zeros after it
+ * (-1: 2·N + 4·CP, the margin ofdm_sync needs after a burst to acquire it — so the last burst of a
+ * transmission is received even when nothing follows it).
  * \ingroup semdiff
  *
  * Input: frames of grid.frame_len() samples from ofdm_framer (or papr_clipper), packet_len tagged,
@@ -27,7 +29,7 @@ public:
     typedef std::shared_ptr<air_framer> sptr;
     static sptr make(const grid_spec& grid,
                      int codec_id = 0,
-                     int gap = 0,
+                     int gap = -1,
                      int flags = 0,
                      const std::string& len_tag_key = "packet_len");
     //! Samples of one burst without the gap: preamble + header + frame.

@@ -22,7 +22,8 @@ namespace semdiff {
  * sync_noise_var (from the two LTS copies). Frame ids the header sequence skips (lost or failed
  * headers) are published on "drops" as drop reports (reason "lost"), counting from first_frame_id
  * (-1: from the first header received). A burst is found only once lookahead() samples past its
- * detection are in: a capture should continue ~N + 2·CP samples after its last burst.
+ * detection are in: a capture should continue N + 2·CP samples after its last burst (air_framer's
+ * automatic gap leaves twice that).
  */
 class SEMDIFF_API ofdm_sync : virtual public gr::block
 {

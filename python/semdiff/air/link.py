@@ -57,7 +57,7 @@ def make_bursts(grid, frames: np.ndarray, first_id: int = 0) -> np.ndarray:
     tags = [gr.tag_utils.python_to_tag((i * flen, pmt.intern("packet_len"), pmt.from_long(flen))) for i in range(n)]
     tags += [gr.tag_utils.python_to_tag((i * flen, pmt.intern("frame_id"), pmt.from_long(first_id + i)))
              for i in range(n)]
-    framer = semdiff.air_framer(grid)
+    framer = semdiff.air_framer(grid, gap=0)   # gaps come from burst_stream
     out, _ = _run(frames.reshape(-1), framer, tags=tags)
     return out.reshape(n, framer.burst_len())
 

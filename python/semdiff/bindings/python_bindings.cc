@@ -69,7 +69,7 @@ PYBIND11_MODULE(semdiff_python, m)
         .def("snr_db", &multipath_channel::snr_db);
 
     block_class<air_framer>(m, "air_framer", "preamble + coded header + burst tags for the air")
-        .def(py::init(&air_framer::make), py::arg("grid"), py::arg("codec_id") = 0, py::arg("gap") = 0,
+        .def(py::init(&air_framer::make), py::arg("grid"), py::arg("codec_id") = 0, py::arg("gap") = -1,
              py::arg("flags") = 0, py::arg("len_tag_key") = "packet_len")
         .def("burst_len", &air_framer::burst_len)
         .def("stats", &air_framer::stats);

@@ -29,7 +29,8 @@ GRACE_S = 3.0   # after stop(): how long late results of upstream workers are st
 
 class image_sink(gr.basic_block):
     def __init__(self, out_dir: str = "out/frames", write_png: bool = True, log_path: str = "",
-                 metrics: bool = True, expected: int = 0, exit_when_done: bool = False, datasets=()):
+                 metrics: bool = True, expected: int = 0, exit_when_done: bool = False, datasets=(),
+                 reference: str = ""):
         gr.basic_block.__init__(self, "image_sink", [], [])
         if isinstance(expected, bool) or not isinstance(expected, int) or expected < 0:
             raise ValueError(f"expected must be an integer >= 0, got {expected!r}")
@@ -42,6 +43,7 @@ class image_sink(gr.basic_block):
         self.images: dict[tuple[int, str], np.ndarray] = {}
         self.expected, self.exit_when_done = expected, exit_when_done
         self.datasets = {"fashion-mnist", *map(str, datasets)}
+        self._fallback = self._parse_reference(reference)
         self._lock = threading.RLock()
         self._log = None
         if log_path:
@@ -52,8 +54,23 @@ class image_sink(gr.basic_block):
         self._stopped = threading.Event()
 
     # -- scoring ---------------------------------------------------------------------------------------
+    def _parse_reference(self, text: str):
+        """'dataset:split:first_index': frames that arrive without data-set metadata (over the air only the
+        header's frame_id survives) are scored against image first_index + frame_id."""
+        if not text:
+            return None
+        parts = str(text).rsplit(":", 2)
+        if len(parts) != 3 or parts[1] not in ("train", "test") or not parts[2].isdigit():
+            raise ValueError(f"reference must be 'dataset:split:first_index' (e.g. fashion-mnist:test:0), got {text!r}")
+        if parts[0] not in self.datasets:
+            raise ValueError(f"reference data set {parts[0]!r} is not one the sink may read ({sorted(self.datasets)})")
+        return parts[0], parts[1], int(parts[2])
+
     def _reference(self, meta):
         name, split, idx = meta.get("dataset"), meta.get("split") or "test", meta.get("dataset_index")
+        if name is None and idx is None and self._fallback and frame_id_of(meta) is not None:
+            name, split, first = self._fallback
+            idx = first + frame_id_of(meta)
         if name is None and idx is None:
             return None
         if name not in self.datasets:
