@@ -65,7 +65,8 @@ COMMANDS = {("demo", None): _module("demo"), ("train", None): _train, ("samples"
             ("eval", "diffcom"): _module("eval.diffcom_table"), ("eval", "icdm"): _module("eval.icdm_report"),
             ("eval", "sync"): _module("air.report"),
             ("bench", "phy"): _module("bench.phy"), ("bench", "decoder"): _module("bench.decoder"),
-            ("bench", "sync"): _module("bench.sync")}
+            ("bench", "sync"): _module("bench.sync"), ("capture", None): _module("capture.synth"),
+            ("replay", None): _module("capture.replay")}
 
 
 def main(argv=None) -> int:

@@ -5,6 +5,7 @@ import argparse
 
 from .cli_types import (TEST_SENT, TEST_TUNE, Parser, _float_in, _int_in, existing_dir, finite, json_object,
                         nonneg, pos_float, positive)
+from .cli_parser_air import bench_sync, capture, eval_sync, replay
 from .paths import user_models_dir
 
 DESCRIPTION = """\
@@ -116,22 +117,7 @@ def _eval(sub):
     ei.add_argument("--tune-n", type=_int_in(1, TEST_TUNE), default=50, help="held-out images for the ablation's β")
     ei.add_argument("--out", default="out/icdm", help="output directory (PNG, JSON)")
     _threads(ei)
-    _eval_sync(esub)
-
-
-def _eval_sync(esub):
-    es = _sub(esub, "sync", "the over-the-air receiver (air_framer → channel_model → ofdm_sync): detection, false "
-              "alarms, EVM vs a genie, frame loss next to GNU Radio's ofdm_tx/ofdm_rx")
-    es.add_argument("--snr-db", default="5,10,20", help="comma list of SNR points (dB, per subcarrier)")
-    es.add_argument("--frames", type=positive, default=1000, help="frames per point")
-    es.add_argument("--per-channel", type=positive, default=10, help="frames per multipath/CFO/SCO realisation")
-    es.add_argument("--cfo", type=_float_in(0.0, 4.0), default=2.5, help="CFO drawn in ±this (subcarrier spacings)")
-    es.add_argument("--sco-ppm", type=_float_in(0.0, 1000.0), default=50.0, help="sampling-clock offset in ±ppm")
-    es.add_argument("--taps", type=_int_in(1, 16), default=8, help="multipath taps (exponential PDP; 1: AWGN)")
-    es.add_argument("--noise-samples", type=_int_in(0, 10**9), default=10**7, help="noise-only samples (false alarms)")
-    es.add_argument("--no-gr", action="store_true", help="skip GNU Radio's ofdm_tx/ofdm_rx comparison")
-    es.add_argument("--seed", type=nonneg, default=0, help="seed of streams, channels and noise")
-    es.add_argument("--out", default="out/sync", help="output directory (JSON)")
+    eval_sync(esub, _sub)
 
 
 def _bench(sub):
@@ -147,16 +133,14 @@ def _bench(sub):
     bd.add_argument("--prior", default="prior_fmnist", help="image prior (zoo name or directory)")
     bd.add_argument("--steps", type=positive, default=20, help="sampler steps per method")
     _threads(bd)
-    bs = _sub(bsub, "sync", "receive front end (ofdm_sync + deframer) in MS/s vs USRP rates and GNU Radio's ofdm_rx")
-    bs.add_argument("--samples", type=_int_in(100_000, 10**10), default=20_000_000, help="samples per measurement")
-    bs.add_argument("--repeats", type=positive, default=3, help="repeats (best is kept)")
+    bench_sync(bsub, _sub)
 
 
 def build_parser() -> argparse.ArgumentParser:
     p = Parser(prog="gr-semdiff", description=DESCRIPTION, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--threads", type=positive, default=None, help="torch CPU threads for every command "
                    "(default: all cores)")
-    sub = p.add_subparsers(dest="cmd", required=True, metavar="{demo,train,eval,samples,bench}")
+    sub = p.add_subparsers(dest="cmd", required=True, metavar="{demo,train,eval,samples,bench,capture,replay}")
     d = _sub(sub, "demo", "the image loopback demo: DeepJSCC vs HiFi-DiffCom vs DiffCom through the OFDM link")
     d.add_argument("--images", type=positive, default=16, help="test images sent")
     d.add_argument("--jscc", help="codec (default: the OFDM-link 1/16 codec of the zoo)")
@@ -179,5 +163,7 @@ def build_parser() -> argparse.ArgumentParser:
     s.add_argument("--out", default="out/prior_samples.png", help="PNG file written")
     _threads(s)
     _bench(sub)
+    capture(sub, _sub)
+    replay(sub, _sub)
     return p
 
