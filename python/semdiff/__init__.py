@@ -35,6 +35,9 @@ _LAZY = {
     "interference_injector": ".blocks.interference",
     "interference_canceller": ".blocks.interference",
     "interference_prior_name": ".interference.names",
+    "ota_source": ".blocks.ota",
+    "sigmf_capture_sink": ".capture.blocks",
+    "sigmf_replay_source": ".capture.blocks",
 }
 
 __all__ = sorted(_LAZY)

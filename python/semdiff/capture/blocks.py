@@ -1,6 +1,6 @@
 """GNU Radio blocks for SigMF captures: a sink that records IQ with its gr-semdiff metadata, and a source
-that replays a validated capture. The samples go through GNU Radio's own file_sink / file_source (C++);
-the only Python on the stream path reads tags once per buffer to annotate frames."""
+that replays a validated capture (GNU Radio's file_source). The sink's Python runs once per buffer
+(one write, one tag query), never per sample."""
 from __future__ import annotations
 
 import datetime as _dt
@@ -22,8 +22,7 @@ class _frame_tags(gr.sync_block):
         self.frames: list[tuple[int, int, int]] = []
         self.lock = threading.Lock()
 
-    def work(self, input_items, output_items):
-        n = len(input_items[0])
+    def _note(self, n: int):
         start = self.nitems_read(0)
         tags = self.get_tags_in_range(0, start, start + n)
         ids = {t.offset: pmt.to_python(t.value) for t in tags if pmt.symbol_to_string(t.key) == "frame_id"}
@@ -32,19 +31,25 @@ class _frame_tags(gr.sync_block):
                 if pmt.eqv(t.key, self.key) and pmt.is_integer(t.value):
                     fid = ids.get(t.offset)
                     self.frames.append((t.offset, pmt.to_long(t.value), fid if isinstance(fid, int) else -1))
-        return n
+
+    def work(self, input_items, output_items):
+        self._note(len(input_items[0]))
+        return len(input_items[0])
 
 
-class sigmf_capture_sink(gr.hier_block2):
+class sigmf_capture_sink(_frame_tags):
     """Records the complex stream to FILE.sigmf-data and, when the flowgraph stops, FILE.sigmf-meta with the
     sample rate, centre frequency, hardware, start time, the link (``semdiff:link`` + hash) and one
-    annotation per packet_len-tagged frame that passed (e.g. air_framer's bursts on the TX side)."""
+    annotation per packet_len-tagged frame that passed (e.g. air_framer's bursts on the TX side).
+
+    It writes the samples itself (one write per buffer) instead of feeding GNU Radio's file_sink: the
+    metadata carries the data's SHA-512, so it must be written by the block that wrote the last sample,
+    after it — in this block's stop()."""
 
     def __init__(self, path: str, sample_rate: float, center_freq: float = 0.0, hw: str = "unknown",
                  link: LinkSetup | dict | None = None, reference: str = "", description: str = "",
                  len_tag_key: str = "packet_len"):
-        gr.hier_block2.__init__(self, "sigmf_capture_sink", gr.io_signature(1, 1, gr.sizeof_gr_complex),
-                                gr.io_signature(0, 0, 0))
+        _frame_tags.__init__(self, len_tag_key)
         if not (isinstance(sample_rate, (int, float)) and np.isfinite(sample_rate) and sample_rate > 0):
             raise ValueError(f"sample_rate must be a positive number of samples/s, got {sample_rate!r}")
         self.link = link if isinstance(link, LinkSetup) else LinkSetup.from_dict(link or {})
@@ -53,23 +58,37 @@ class sigmf_capture_sink(gr.hier_block2):
         self.sample_rate, self.center_freq, self.hw = float(sample_rate), float(center_freq), str(hw)
         self.reference, self.description = reference, description
         self.started = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-        self.file = blocks.file_sink(gr.sizeof_gr_complex, str(self.data), False)
-        self.file.set_unbuffered(False)
-        self.probe = _frame_tags(len_tag_key)
-        self.connect(self, self.file)
-        self.connect(self, self.probe)
+        self._file = open(self.data, "wb")
 
-    def frames(self) -> list[tuple[int, int, int]]:
-        with self.probe.lock:
-            return list(self.probe.frames)
+    def work(self, input_items, output_items):
+        x = input_items[0]
+        self._note(len(x))
+        if self._file is not None:
+            self._file.write(x.tobytes())
+        return len(x)
+
+    def close(self):
+        if self._file is not None:
+            self._file.close()
+            self._file = None
+
+    def stop(self):
+        self.close()
+        try:
+            self.finish()
+        except (OSError, ValueError) as e:
+            self.logger.error(f"SigMF metadata not written: {e}")
+        return True
 
     def finish(self, offset: int = 0, scale: float = 1.0, frames=None):
-        """Write the metadata (call after the flowgraph stopped). ``frames`` (offset, length, frame_id)
-        replaces the frames seen here, e.g. from a probe before a channel model that drops tags; positions
-        map to (offset + position) / scale when the stream was delayed or resampled after the tags."""
-        self.file.close()
+        """Write the metadata (also done by stop()). ``frames`` (offset, length, frame_id) replaces the
+        frames seen here, e.g. from a probe before a channel model that drops tags; positions map to
+        (offset + position) / scale when the stream was delayed or resampled after the tags."""
+        self.close()
         n = self.data.stat().st_size // 8
-        ann = [(int((offset + o) / scale), int(c / scale), fid) for o, c, fid in (frames or self.frames())
+        with self.lock:
+            seen = list(self.frames)
+        ann = [(int((offset + o) / scale), int(c / scale), fid) for o, c, fid in (frames or seen)
                if int((offset + o + c) / scale) <= n]
         return write_meta(self.data, sample_rate=self.sample_rate, center_freq=self.center_freq, link=self.link,
                           hw=self.hw, datetime=self.started, annotations=ann, reference=self.reference,

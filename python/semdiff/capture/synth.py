@@ -51,7 +51,7 @@ def synth(out, images: int = 16, start: int = 0, jscc: str = "jscc_fmnist_ofdm_c
     tb.wait()
     if len(probe.frames) < images:
         raise RuntimeError(f"only {len(probe.frames)} of {images} frames were transmitted within {timeout} s")
-    sink.file.close()
+    sink.close()
     # the channel model's resampler keeps its last few samples when the flowgraph stops: the recording
     # ends with the silence a receiver would see after the last burst instead
     scale = 1 + sco_ppm * 1e-6
