@@ -167,11 +167,13 @@ def interference_waveform():
 
 
 if __name__ == "__main__":
-    from gen_examples_ota import ota_rx_usrp, ota_tx_usrp
+    from gen_examples_ota import gui_variant, ota_rx_usrp, ota_tx_usrp
 
     write_all({
         "ota_tx_usrp": ota_tx_usrp(),
         "ota_rx_usrp": ota_rx_usrp(),
+        "ota_rx_usrp_gui": gui_variant(ota_rx_usrp(), "ota_rx_usrp_gui"),
+        "loopback_air_gui": gui_variant(loopback_air(), "loopback_air_gui"),
         "loopback_phy": loopback_phy(),
         "loopback_awgn": loopback_images("loopback_awgn", "awgn", "0", "jscc_fmnist_awgn_cbr1-8"),
         "loopback_multipath_clip": loopback_images("loopback_multipath_clip", "multipath", "1.4",

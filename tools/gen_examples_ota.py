@@ -57,3 +57,25 @@ def ota_rx_usrp():
             "ota_source (USRP, or a SigMF capture with -S replay -C FILE) → ofdm_sync → deframer → diffusion "
             "decoding; images scored against the sent test images", blocks, conns,
             [["ota", "sync", "deframer", "deinterleaver"], ["to_pdu", "decoder", "sink"]], False)
+
+
+def gui_variant(example, id_):
+    """The same flowgraph with a Qt GUI: a DeepJSCC decoder beside the diffusion one, both into the live
+    view, and GNU Radio's constellation sink on the equalized symbols."""
+    title, desc, blocks, conns, rows, _ = example
+    dec = next(b for b in blocks if b["name"] == "decoder")
+    base = {k: v for k, v in dec["parameters"].items()}
+    blocks = blocks + [
+        blk("decoder_deepjscc", "semdiff_diffusion_decoder", base | {"method": "'deepjscc'"}),
+        blk("view", "semdiff_live_view", {"reference": "'fashion-mnist:test:0'", "rows": "4",
+                                          "methods": "'deepjscc,' + method", "snapshot": "snapshot",
+                                          "gui_hint": "0,0,1,1"}),
+        blk("constellation", "qtgui_const_sink_x", {"type": "complex", "name": "'equalized symbols'", "size": "128",
+                                                    "nconnections": "1", "gui_hint": "0,1,1,1", "ymin": "-2",
+                                                    "ymax": "2", "xmin": "-2", "xmax": "2", "autoscale": "False",
+                                                    "update_time": "0.10", "grid": "True"}),
+        param("snapshot", "Save the live view as PNG", "", "str", "")]
+    conns = conns + [["to_pdu", "pdus", "decoder_deepjscc", "in"], ["decoder", "out", "view", "in"],
+                     ["decoder_deepjscc", "out", "view", "in"], ["deinterleaver", "0", "constellation", "0"]]
+    rows = rows + [["decoder_deepjscc", "view", "constellation"]]
+    return (title + " (Qt GUI)", desc + "; live view of the images and the constellation", blocks, conns, rows, True)

@@ -31,7 +31,7 @@ def options(id_, title, description, gui=False):
                            "generate_options": "qt_gui" if gui else "no_gui", "id": id_,
                            "output_language": "python", "run": "True", "run_command": "{python} -u {filename}",
                            "title": title, "qt_qss_theme": "", "realtime_scheduling": "", "run_options": "run",
-                           "sizing_mode": "fixed", "thread_safe_setters": "", "window_size": "(1000,1000)",
+                           "sizing_mode": "fixed", "thread_safe_setters": "", "window_size": "(1300,900)" if gui else "(1000,1000)",
                            "copyright": "", "gen_cmake": "On", "gen_linking": "dynamic", "max_nouts": "0",
                            "placement": "(0,0)", "hier_block_src_path": ".:", "comment": ""},
             "states": {"bus_sink": False, "bus_source": False, "bus_structure": None, "coordinate": [8, 8],

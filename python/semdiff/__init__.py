@@ -36,6 +36,7 @@ _LAZY = {
     "interference_canceller": ".blocks.interference",
     "interference_prior_name": ".interference.names",
     "ota_source": ".blocks.ota",
+    "live_view": ".gui.live_view",
     "sigmf_capture_sink": ".capture.blocks",
     "sigmf_replay_source": ".capture.blocks",
 }

@@ -1,0 +1,1 @@
+"""Qt GUI blocks (category "[semdiff]/GUI"): the live view of decoded images."""
