@@ -47,6 +47,8 @@ def eval_sync(esub, _sub):
     es.add_argument("--sco-ppm", type=_float_in(0.0, 1000.0), default=50.0, help="sampling-clock offset in ±ppm")
     es.add_argument("--taps", type=_int_in(1, 16), default=8, help="multipath taps (exponential PDP; 1: AWGN)")
     es.add_argument("--noise-samples", type=_int_in(0, 10**9), default=10**7, help="noise-only samples (false alarms)")
+    es.add_argument("--model", default="static", choices=["static", "dynamic"], help="GNU Radio channel_model "
+                    "(fixed taps, CFO, clock offset) or dynamic_channel_model (fading, drifting CFO/clock)")
     es.add_argument("--no-gr", action="store_true", help="skip GNU Radio's ofdm_tx/ofdm_rx comparison")
     es.add_argument("--seed", type=nonneg, default=0, help="seed of streams, channels and noise")
     es.add_argument("--out", default="out/sync", help="output directory (JSON)")

@@ -36,7 +36,7 @@ def gr_bursts(n: int, seed: int):
 
 
 def gr_ofdm_point(imp: Impairments, n_frames: int = 1000, per_channel: int = 10, seed: int = 0,
-                  cfo_max: float = 0.0, sco_max_ppm: float = 0.0, progress=None) -> dict:
+                  cfo_max: float = 0.0, sco_max_ppm: float = 0.0, progress=None, model: str = "static") -> dict:
     rng = np.random.default_rng(seed)
     sent = ok = 0
     for c in range(0, n_frames, per_channel):
@@ -51,7 +51,7 @@ def gr_ofdm_point(imp: Impairments, n_frames: int = 1000, per_channel: int = 10,
         src = blocks.vector_source_c(stream.tolist(), False)
         rx = digital.ofdm_rx(fft_len=64, cp_len=16, packet_length_tag_key=KEY, bps_header=1, bps_payload=2)
         snk = blocks.vector_sink_b()
-        tb.connect(src, *channel_blocks(this, taps, 64, int(rng.integers(1, 2**31))), rx, snk)
+        tb.connect(src, *channel_blocks(this, taps, 64, int(rng.integers(1, 2**31)), model), rx, snk)
         tb.run()
         got = np.asarray(snk.data(), np.uint8)
         offs = sorted(t.offset for t in snk.tags() if pmt.symbol_to_string(t.key) == KEY)

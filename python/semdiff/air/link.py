@@ -86,11 +86,25 @@ def multipath_taps(imp: Impairments, rng) -> list[complex]:
     return [complex(v) for v in h / np.sqrt(np.sum(np.abs(h) ** 2))]
 
 
-def channel_blocks(imp: Impairments, taps, fft_len: int, seed: int):
-    """GNU Radio's own channel model with these impairments."""
-    return [channels.channel_model(noise_voltage=imp.noise_voltage(), frequency_offset=imp.cfo / fft_len,
-                                   epsilon=1.0 + imp.sco_ppm * 1e-6, taps=taps, noise_seed=seed,
-                                   block_tags=True)]
+def channel_blocks(imp: Impairments, taps, fft_len: int, seed: int, model: str = "static"):
+    """GNU Radio's own channel model with these impairments. ``static``: channel_model (fixed CFO, clock
+    offset and taps); ``dynamic``: dynamic_channel_model — Rayleigh fading of the exponential PDP with
+    a 10 Hz Doppler at 1 MS/s (sum of 8 sinusoids), CFO and sample-rate offsets as bounded random walks
+    (|CFO| up to imp.cfo subcarriers, SRO up to imp.sco_ppm), a preceding frequency_offset putting the
+    walk's centre at a random point inside that range."""
+    if model == "static":
+        return [channels.channel_model(noise_voltage=imp.noise_voltage(), frequency_offset=imp.cfo / fft_len,
+                                       epsilon=1.0 + imp.sco_ppm * 1e-6, taps=taps, noise_seed=seed,
+                                       block_tags=True)]
+    if model != "dynamic":
+        raise ValueError(f"channel model must be 'static' or 'dynamic', got {model!r}")
+    fs = 1e6
+    pdp = exponential_pdp(max(imp.taps, 1), imp.decay)
+    return [channels.dynamic_channel_model(fs, 0.01, abs(imp.sco_ppm) * 1e-6 * fs, 1.0, abs(imp.cfo) * fs / fft_len / 2,
+                                           8, 10.0, False, 4.0, [float(d) for d in range(len(pdp))],
+                                           [float(np.sqrt(p)) for p in pdp], max(len(pdp), 2), imp.noise_voltage(),
+                                           seed),
+            channels.channel_model(frequency_offset=imp.cfo / fft_len / 2, block_tags=True)]
 
 
 def receive(grid, stream: np.ndarray, chain_in, channel_taps: int = 8, first_frame_id: int = 0, threshold: float = 0.25):

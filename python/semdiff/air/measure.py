@@ -38,7 +38,8 @@ def genie(grid, stream, starts, overhead: int, chain_in, delay: int, taps: int, 
 
 
 def measure_point(grid, imp: Impairments, n_frames: int = 1000, per_channel: int = 100, seed: int = 0,
-                  cfo_max: float = 0.0, sco_max_ppm: float = 0.0, with_genie: bool = False, progress=None) -> dict:
+                  cfo_max: float = 0.0, sco_max_ppm: float = 0.0, with_genie: bool = False, progress=None,
+                  model: str = "static") -> dict:
     """One SNR point: frames sent / detected / wrong, header failures, EVM (ours, genie). CFO and SCO are
     drawn per channel realisation uniformly in ±cfo_max, ±sco_max_ppm (when given)."""
     from gnuradio import semdiff
@@ -56,8 +57,8 @@ def measure_point(grid, imp: Impairments, n_frames: int = 1000, per_channel: int
         sco = float(rng.uniform(-sco_max_ppm, sco_max_ppm)) if sco_max_ppm else imp.sco_ppm
         this = Impairments(imp.snr_db, cfo, sco, imp.taps, imp.decay)
         taps = multipath_taps(this, rng)
-        got, sync, lost = receive(spec, stream, channel_blocks(this, taps, grid.fft_len, int(rng.integers(1, 2**31))),
-                                  channel_taps=max(imp.taps, 1))
+        got, sync, lost = receive(spec, stream, channel_blocks(this, taps, grid.fft_len, int(rng.integers(1, 2**31)),
+                                                               model), channel_taps=max(imp.taps, 1))
         st = sync.stats()
         res["sent"] += n
         res["detected"] += sum(1 for i in got if 0 <= i < n)
@@ -65,7 +66,7 @@ def measure_point(grid, imp: Impairments, n_frames: int = 1000, per_channel: int
         res["header_crc"] += st["failed_header_crc"]
         res["lost_reported"] += lost
         res["evm"] += [evm_db(f, sym[i]) for i, (f, _) in got.items() if 0 <= i < n]
-        if with_genie:
+        if with_genie and model == "static":
             ref = Impairments(imp.snr_db, 0.0, sco, imp.taps, imp.decay)
             g = genie(grid, stream, starts, bursts.shape[1] - grid.frame_len,
                       channel_blocks(ref, taps, grid.fft_len, int(rng.integers(1, 2**31))), delay, max(imp.taps, 1),

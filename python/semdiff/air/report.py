@@ -1,7 +1,7 @@
 """``gr-semdiff eval sync``: the receiver's acceptance table ([7 of 10]) — per SNR point, frames sent,
 detected by ours and by GNU Radio's ofdm_tx → ofdm_rx on the same impairments, header failures, wrong
 frames, EVM (and at the highest SNR the genie's); false alarms on noise alone. Printed and written to
-``out/sync/sync.json``."""
+``out/sync/sync_<model>.json``."""
 from __future__ import annotations
 
 import json
@@ -37,14 +37,15 @@ def main(args) -> int:
         for snr in pts:
             imp = Impairments(snr_db=snr, taps=args.taps)
             kw = dict(n_frames=args.frames, per_channel=args.per_channel, seed=args.seed + int(snr * 10),
-                      cfo_max=args.cfo, sco_max_ppm=args.sco_ppm, progress=bar)
-            row = {"snr_db": snr, **measure_point(grid, imp, with_genie=snr == max(pts), **kw)}
+                      cfo_max=args.cfo, sco_max_ppm=args.sco_ppm, progress=bar, model=args.model)
+            row = {"snr_db": snr, **measure_point(grid, imp, with_genie=snr == max(pts) and args.model == "static", **kw)}
             if not args.no_gr:
                 row["gr_ofdm"] = gr_ofdm_point(imp, **kw)
             rows.append(row)
     noise = false_detections(grid, args.noise_samples, args.seed + 1) if args.noise_samples else None
+    model = "channels.channel_model" if args.model == "static" else "channels.dynamic_channel_model (Rayleigh, 10 Hz Doppler)"
     print(f"\n{args.frames} frames per point; CFO ±{args.cfo} subcarriers, SCO ±{args.sco_ppm} ppm, "
-          f"{args.taps}-tap exponential multipath, random lead-in and gaps, GNU Radio channels.channel_model")
+          f"{args.taps}-tap exponential multipath, random lead-in and gaps, GNU Radio {model}")
     print(f"{'SNR dB':>6} {'ours det.':>10} {'hdr fail':>8} {'wrong':>5} {'EVM dB':>7} {'genie dB':>8} "
           f"{'GR ofdm_rx':>10}")
     for r in rows:
@@ -56,7 +57,7 @@ def main(args) -> int:
               f"({noise['bursts_detected']} triggers, {noise['header_crc']} rejected by the header CRC)")
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    (out / "sync.json").write_text(json.dumps({"args": {k: v for k, v in vars(args).items() if k != "argv"},
+    (out / f"sync_{args.model}.json").write_text(json.dumps({"args": {k: v for k, v in vars(args).items() if k != "argv"},
                                                "points": rows, "noise_only": noise}, indent=1, default=str))
-    print(f"wrote {out / 'sync.json'}")
+    print(f"wrote {out / f'sync_{args.model}.json'}")
     return 0
