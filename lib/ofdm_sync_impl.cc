@@ -12,7 +12,7 @@ class ofdm_sync_impl : public ofdm_sync
     burst_sync d_sync;
     burst_result d_r;
     const int d_frame_len;
-    const pmt::pmt_t d_len_key, k_drops = pmt::mp("drops");
+    const pmt::pmt_t d_len_key, k_drops = pmt::mp("drops"), k_frames = pmt::mp("frames");
     long d_first_id;
     int64_t d_last_id = -1;
     uint64_t d_failed_since = 0; //!< preambles with a bad header since the last good one
@@ -63,6 +63,18 @@ class ofdm_sync_impl : public ofdm_sync
         return id;
     }
 
+    //! Where each received burst lies in the input stream (e.g. for a recording's annotations).
+    void announce(int64_t id, uint64_t at)
+    {
+        pmt::pmt_t m = pmt::make_dict();
+        m = pmt::dict_add(m, pmt::mp("frame_id"), pmt::from_long(id));
+        m = pmt::dict_add(m, pmt::mp("timing"), pmt::from_uint64(at));
+        m = pmt::dict_add(m, pmt::mp("burst_len"), pmt::from_long(d_sync.format().burst_len()));
+        m = pmt::dict_add(m, pmt::mp("cfo"), pmt::from_double(d_r.cfo));
+        m = pmt::dict_add(m, pmt::mp("sync_snr_db"), pmt::from_double(d_r.snr_db));
+        message_port_pub(k_frames, m);
+    }
+
 public:
     ofdm_sync_impl(const grid_spec& grid, float thr, int taps, long first_id, const std::string& key)
         : gr::block("ofdm_sync",
@@ -76,6 +88,7 @@ public:
         set_tag_propagation_policy(TPP_DONT);
         set_output_multiple(d_frame_len);
         message_port_register_out(k_drops);
+        message_port_register_out(k_frames);
         for (const char* k : { "bursts_detected", "frames_out", "failed_no_preamble", "failed_header_crc",
                                "lost", "duplicate", "header_mismatch" })
             d_stats[k] = 0;
@@ -138,6 +151,7 @@ public:
             add_item_tag(0, o, pmt::mp("sync_noise_var"), pmt::from_double(d_r.noise_var));
             produced += d_frame_len;
             count("frames_out");
+            announce(id, nitems_read(0) + d_r.start);
         }
         consume(0, std::min(pos, n));
         return produced;

@@ -140,3 +140,19 @@ def test_ota_source_without_a_usrp_says_what_to_do():
         semdiff.ota_source("hackrf")
     with pytest.raises(ValueError, match="capture"):
         semdiff.ota_source("replay", "")
+
+
+def test_recording_at_the_receiver_annotates_every_frame_received(capture, tmp_path):
+    """ota_source replaying a capture while recording it: ofdm_sync's "frames" announcements become the
+    recording's annotations, at the bursts' positions."""
+    spec = semdiff.grid_from("default", 128, "block")
+    ota = semdiff.ota_source("replay", str(capture), record=str(tmp_path / "rx"), throttle=False, idle_after=False)
+    sync = semdiff.ofdm_sync(spec)
+    tb = gr.top_block()
+    tb.connect(ota, sync, blocks.null_sink(gr.sizeof_gr_complex))
+    tb.msg_connect(sync, "frames", ota, "frames")
+    tb.run()
+    rec, sent = open_capture(tmp_path / "rx"), open_capture(capture)
+    assert rec.annotations == [] and [fid for _, _, fid in rec.received] == list(range(N_IMAGES))
+    assert all(abs(a[0] - b[0]) <= 3 for a, b in zip(rec.received, sent.annotations))
+    assert rec.link == sent.link and rec.n_samples == sent.n_samples

@@ -87,3 +87,14 @@ def test_air_loopback_runs_headless_and_accounts_for_every_frame(tmp_path):
     recs = [json.loads(l) for l in (out / "frames.jsonl").read_text().splitlines()]
     assert sorted(r["frame_id"] for r in recs) == list(range(6))
     assert all("dropped" not in r and r["psnr_db"] > 15 for r in recs), recs
+
+
+def test_multipath_clip_loopback_runs_headless(tmp_path):
+    py = grcc(ROOT / "examples" / "loopback_multipath_clip.grc", tmp_path)
+    out = tmp_path / "run"
+    res = subprocess.run([sys.executable, str(py), "-n", "3", "-s", "15", "-m", "deepjscc", "-o", str(out)],
+                         capture_output=True, text=True, timeout=300, env=os.environ)
+    assert res.returncode in (0, -15), res.stderr[-2000:]
+    import json
+    recs = [json.loads(l) for l in (out / "frames.jsonl").read_text().splitlines()]
+    assert sorted(r["frame_id"] for r in recs) == [0, 1, 2]

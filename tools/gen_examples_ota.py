@@ -52,7 +52,8 @@ def ota_rx_usrp():
         *rx_blocks("8")]
     blocks = [b for b in blocks if b["name"] != "source"]          # frames come from the air, not a data set
     conns = chain(["ota", "sync", "deframer", "deinterleaver", "to_pdu"]) + \
-        [["to_pdu", "pdus", "decoder", "in"], ["decoder", "out", "sink", "in"], ["sync", "drops", "sink", "in"]]
+        [["to_pdu", "pdus", "decoder", "in"], ["decoder", "out", "sink", "in"], ["sync", "drops", "sink", "in"],
+         ["sync", "frames", "ota", "frames"]]
     return ("gr-semdiff over-the-air receiver (USRP or SigMF replay)",
             "ota_source (USRP, or a SigMF capture with -S replay -C FILE) → ofdm_sync → deframer → diffusion "
             "decoding; images scored against the sent test images", blocks, conns,

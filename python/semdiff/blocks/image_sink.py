@@ -25,6 +25,7 @@ from .pdu_util import frame_id_of, image_from_pdu, meta_to_dict
 
 RECORD_KEYS = ("method", "steps", "nfe", "batch", "latency_s", "compute_s", "snr_db", "label", "detail")
 GRACE_S = 3.0   # after stop(): how long late results of upstream workers are still collected
+EXIT_DELAY_S = 1.0   # exit_when_done: from the last expected record to the SIGTERM
 
 
 class image_sink(gr.basic_block):
@@ -116,11 +117,12 @@ class image_sink(gr.basic_block):
         if self.exit_when_done and self.expected and self.accounted() >= self.expected:
             # GRC-generated scripts stop the flowgraph cleanly on SIGTERM (their signal handler calls
             # tb.stop(); tb.wait()), which lets the decoder drain; message-only flowgraphs have no
-            # end-of-stream of their own.
+            # end-of-stream of their own. EXIT_DELAY_S lets other consumers of the last frames (a
+            # live view, a second decoder) finish with them first.
             import os
             import signal
             self.exit_when_done = False
-            os.kill(os.getpid(), signal.SIGTERM)
+            threading.Timer(EXIT_DELAY_S, os.kill, (os.getpid(), signal.SIGTERM)).start()
 
     def _record(self, pdu) -> dict:
         meta = meta_to_dict(pmt.car(pdu)) if pmt.is_pair(pdu) else {}

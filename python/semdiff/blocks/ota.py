@@ -25,7 +25,7 @@ def _usrp(device_args: str, center_freq: float, sample_rate: float, gain: float,
 class ota_source(gr.hier_block2):
     def __init__(self, kind: str = "replay", capture: str = "", device_args: str = "", center_freq: float = 2.45e9,
                  sample_rate: float = 1e6, gain: float = 30.0, antenna: str = "RX2", record: str = "",
-                 throttle: bool = True, link: dict | None = None):
+                 throttle: bool = True, link: dict | None = None, idle_after: bool = True):
         gr.hier_block2.__init__(self, "ota_source", gr.io_signature(0, 0, 0),
                                 gr.io_signature(1, 1, gr.sizeof_gr_complex))
         from ..capture.blocks import sigmf_capture_sink, sigmf_replay_source
@@ -36,7 +36,7 @@ class ota_source(gr.hier_block2):
         if kind == "replay":
             if not capture:
                 raise ValueError("source 'replay' needs a capture file (FILE.sigmf-meta)")
-            self.src = sigmf_replay_source(capture, throttle=throttle)
+            self.src = sigmf_replay_source(capture, throttle=throttle, idle_after=idle_after)
             self.capture = self.src.capture
             sample_rate, center_freq = self.capture.sample_rate, self.capture.center_freq
             link_setup = self.capture.link
@@ -47,12 +47,14 @@ class ota_source(gr.hier_block2):
             self.capture = None
             link_setup = LinkSetup.from_dict(link or {})
         self.connect(self.src, self)
+        self.message_port_register_hier_in("frames")
         self.recorder = None
         if record:
             self.recorder = sigmf_capture_sink(record, sample_rate, center_freq,
                                                hw=f"USRP {device_args or '(first found)'}" if kind == "usrp" else "replay",
                                                link=link_setup, description="received by gr-semdiff ota_source")
             self.connect(self.src, self.recorder)
+            self.msg_connect(self, "frames", self.recorder, "frames")   # ofdm_sync's announcements
 
     def link(self):
         """The link of the replayed capture (None for a USRP: the flowgraph's own settings apply)."""

@@ -40,7 +40,8 @@ class _frame_tags(gr.sync_block):
 class sigmf_capture_sink(_frame_tags):
     """Records the complex stream to FILE.sigmf-data and, when the flowgraph stops, FILE.sigmf-meta with the
     sample rate, centre frequency, hardware, start time, the link (``semdiff:link`` + hash) and one
-    annotation per packet_len-tagged frame that passed (e.g. air_framer's bursts on the TX side).
+    annotation per frame: sent (packet_len-tagged frames that passed, e.g. air_framer's bursts on the TX
+    side) or received (ofdm_sync's "frames" announcements on the message port of that name).
 
     It writes the samples itself (one write per buffer) instead of feeding GNU Radio's file_sink: the
     metadata carries the data's SHA-512, so it must be written by the block that wrote the last sample,
@@ -59,6 +60,20 @@ class sigmf_capture_sink(_frame_tags):
         self.reference, self.description = reference, description
         self.started = _dt.datetime.now(_dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
         self._file = open(self.data, "wb")
+        self.received: list[tuple[int, int, int, float]] = []
+        self.message_port_register_in(pmt.intern("frames"))
+        self.set_msg_handler(pmt.intern("frames"), self._received)
+
+    def _received(self, msg):
+        """ofdm_sync's "frames" announcements: a received burst becomes an annotation too."""
+        try:
+            d = pmt.to_python(msg)
+            item = (int(d["timing"]), int(d["burst_len"]), int(d["frame_id"]), float(d.get("sync_snr_db", "nan")))
+        except (KeyError, TypeError, ValueError, AttributeError):
+            self.logger.warn("frames: ignoring a message that is not an ofdm_sync announcement")
+            return
+        with self.lock:
+            self.received.append(item)
 
     def work(self, input_items, output_items):
         x = input_items[0]
@@ -87,23 +102,34 @@ class sigmf_capture_sink(_frame_tags):
         self.close()
         n = self.data.stat().st_size // 8
         with self.lock:
-            seen = list(self.frames)
+            seen, received = list(self.frames), list(self.received)
         ann = [(int((offset + o) / scale), int(c / scale), fid) for o, c, fid in (frames or seen)
                if int((offset + o + c) / scale) <= n]
+        ann += [(o, c, fid, {"semdiff:received": True, "semdiff:sync_snr_db": round(snr, 2)})
+                for o, c, fid, snr in received if o + c <= n]
         return write_meta(self.data, sample_rate=self.sample_rate, center_freq=self.center_freq, link=self.link,
-                          hw=self.hw, datetime=self.started, annotations=ann, reference=self.reference,
-                          description=self.description)
+                          hw=self.hw, datetime=self.started, annotations=sorted(ann, key=lambda a: a[0]),
+                          reference=self.reference, description=self.description)
 
 
 class sigmf_replay_source(gr.hier_block2):
     """Replays a checked gr-semdiff capture (``open_capture``: schema, SHA-512, truncation, link); with
-    ``throttle`` at its recorded sample rate, as a radio would deliver it."""
+    ``throttle`` at its recorded sample rate, as a radio would deliver it. With ``idle_after`` the
+    capture is followed by zeros, as an idle radio's stream: a flowgraph whose stream ended would stop its
+    message blocks too (decoders, a live view) before they are done with the last frames."""
 
-    def __init__(self, path: str, throttle: bool = False, expect: LinkSetup | None = None, repeat: bool = False):
+    def __init__(self, path: str, throttle: bool = False, expect: LinkSetup | None = None, repeat: bool = False,
+                 idle_after: bool = False):
         gr.hier_block2.__init__(self, "sigmf_replay_source", gr.io_signature(0, 0, 0),
                                 gr.io_signature(1, 1, gr.sizeof_gr_complex))
         self.capture = open_capture(path, expect)
         src = blocks.file_source(gr.sizeof_gr_complex, str(self.capture.data_path), repeat)
+        if idle_after and not repeat:
+            self.idle = blocks.null_source(gr.sizeof_gr_complex)
+            self.mux = blocks.stream_mux(gr.sizeof_gr_complex, [self.capture.n_samples, 2**31 - 1])
+            self.connect(src, (self.mux, 0))
+            self.connect(self.idle, (self.mux, 1))
+            src = self.mux
         if throttle:
             self.throttle = blocks.throttle(gr.sizeof_gr_complex, self.capture.sample_rate)
             self.connect(src, self.throttle, self)

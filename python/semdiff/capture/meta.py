@@ -62,7 +62,8 @@ class Capture:
     link: LinkSetup
     center_freq: float = 0.0
     reference: str = ""
-    annotations: list = field(default_factory=list)   # [(sample_start, sample_count, frame_id)]
+    annotations: list = field(default_factory=list)   # frames sent: [(sample_start, sample_count, frame_id)]
+    received: list = field(default_factory=list)      # frames a receiver found while recording (same form)
 
 
 def paths(base: str | Path) -> tuple[Path, Path]:
@@ -86,9 +87,9 @@ def write_meta(base, *, sample_rate: float, center_freq: float, link: LinkSetup,
         SigMFFile.DESCRIPTION_KEY: description or "gr-semdiff capture", SigMFFile.EXTENSIONS_KEY: [EXTENSION],
         f"{NS}:link": asdict(link), f"{NS}:link_sha256": link.sha256(), f"{NS}:reference": reference})
     f.add_capture(0, metadata={SigMFFile.FREQUENCY_KEY: float(center_freq), SigMFFile.DATETIME_KEY: datetime})
-    for start, count, fid in annotations:
-        f.add_annotation(int(start), int(count), metadata={SigMFFile.LABEL_KEY: f"frame {fid}",
-                                                           f"{NS}:frame_id": int(fid)})
+    for start, count, fid, *extra in annotations:
+        md = {SigMFFile.LABEL_KEY: f"frame {fid}" + (" received" if extra else ""), f"{NS}:frame_id": int(fid)}
+        f.add_annotation(int(start), int(count), metadata={**md, **(extra[0] if extra else {})})
     f.tofile(str(meta), overwrite=True)
     return meta
 
@@ -136,9 +137,9 @@ def open_capture(base, expect: LinkSetup | None = None) -> Capture:
         diff = {k: (getattr(link, k), getattr(expect, k)) for k in asdict(link) if getattr(link, k) != getattr(expect, k)}
         raise ValueError(f"{meta}: recorded with another link than this receiver's: "
                          + ", ".join(f"{k} {a!r} (capture) vs {b!r} (receiver)" for k, (a, b) in diff.items()))
-    ann = [(a[SigMFFile.SAMPLE_START_KEY], a.get(SigMFFile.SAMPLE_COUNT_KEY, 0), a.get(f"{NS}:frame_id"))
-           for a in f.get_annotations()]
+    rows = [(a[SigMFFile.SAMPLE_START_KEY], a.get(SigMFFile.SAMPLE_COUNT_KEY, 0), a.get(f"{NS}:frame_id"),
+             bool(a.get(f"{NS}:received"))) for a in f.get_annotations()]
     caps = f.get_captures()
     return Capture(data, meta, float(g[SigMFFile.SAMPLE_RATE_KEY]), n, link,
                    float(caps[0].get(SigMFFile.FREQUENCY_KEY, 0.0)) if caps else 0.0,
-                   str(g.get(f"{NS}:reference", "")), ann)
+                   str(g.get(f"{NS}:reference", "")), [r[:3] for r in rows if not r[3]], [r[:3] for r in rows if r[3]])

@@ -34,7 +34,7 @@ def rx_graph(capture_path: str, method: str = "hifi_diffcom", params: dict | Non
                                     0.0 if link.clip_ratio == float("inf") else link.clip_ratio, 64, 16)
     out = Path(out_dir)
     sink = semdiff.image_sink(str(out / "frames"), True, str(out / "frames.jsonl"), True,
-                              expected=len(cap.annotations), reference=cap.reference)
+                              expected=len(cap.annotations or cap.received), reference=cap.reference)
     tb = gr.top_block()
     tb.connect(src, *chain)
     tb.msg_connect(chain[-1], "pdus", dec, "in")
@@ -49,7 +49,7 @@ def replay(capture_path: str, method: str = "hifi_diffcom", params: dict | None 
 
     tb, src, sync, dec, sink = rx_graph(capture_path, method, params, taps, out_dir)
     cap = src.capture
-    expected = len(cap.annotations)
+    expected = len(cap.annotations or cap.received)   # frames sent, else those found when it was recorded
     t0 = time.time()
     tb.start()
     last, idle_since = -1, time.time()
@@ -70,7 +70,7 @@ def replay(capture_path: str, method: str = "hifi_diffcom", params: dict | None 
     recs = sink.records
     got = {r.get("frame_id") for r in recs}
     # frames the capture says were sent after the last one the sync heard of: nobody else can report them
-    missing = sorted({fid for _, _, fid in cap.annotations if fid is not None} - got)
+    missing = sorted({fid for _, _, fid in cap.annotations or cap.received if fid is not None} - got)
     decoded = [r for r in recs if "dropped" not in r]
     summary = {"capture": str(cap.meta_path), "link": cap.link.__dict__, "method": method,
                "frames_annotated": expected, "records": len(recs), "decoded": len(decoded),
