@@ -59,17 +59,21 @@ def test_waveform_interference_example_runs_and_hurts_as_set(tmp_path):
     assert evm["0"] > evm["15"] + 5, evm
 
 
+def run_image_example(name: str, tmp_path, *args) -> tuple[list[dict], Path]:
+    """grcc an image example, run it headless with ``args`` (-o is added); its JSONL records and out dir."""
+    import json
+    py = grcc(ROOT / "examples" / f"{name}.grc", tmp_path)
+    out = tmp_path / "run"
+    res = subprocess.run([sys.executable, str(py), *args, "-o", str(out)], capture_output=True, text=True,
+                         timeout=300, env=os.environ)
+    assert res.returncode in (0, -15), res.stderr[-2000:]
+    return [json.loads(l) for l in (out / "frames.jsonl").read_text().splitlines()], out
+
+
 def test_image_loopback_runs_headless_with_shipped_models(tmp_path):
     """loopback_awgn.grc: image_source → jscc_encoder → PHY → tagged_stream_to_pdu → diffusion_decoder →
     image_sink, which stops the generated script once every expected frame is accounted for."""
-    py = grcc(ROOT / "examples" / "loopback_awgn.grc", tmp_path)
-    out = tmp_path / "run"
-    res = subprocess.run([sys.executable, str(py), "-n", "4", "-s", "10", "-m", "deepjscc", "-o", str(out)],
-                         capture_output=True, text=True, timeout=300, env=os.environ)
-    assert res.returncode in (0, -15), res.stderr[-2000:]
-    lines = (out / "frames.jsonl").read_text().splitlines()
-    import json
-    recs = [json.loads(l) for l in lines]
+    recs, out = run_image_example("loopback_awgn", tmp_path, "-n", "4", "-s", "10", "-m", "deepjscc")
     assert sorted(r["frame_id"] for r in recs) == [0, 1, 2, 3]
     assert all(r["method"] == "deepjscc" and r["psnr_db"] > 15 for r in recs)
     assert len(list((out / "frames").glob("*.png"))) == 4
@@ -78,23 +82,12 @@ def test_image_loopback_runs_headless_with_shipped_models(tmp_path):
 def test_air_loopback_runs_headless_and_accounts_for_every_frame(tmp_path):
     """loopback_air.grc: air_framer → GNU Radio's channel_model (noise, CFO, clock offset, multipath) →
     ofdm_sync on the untagged stream → deframer → decoder → sink; every image decoded."""
-    py = grcc(ROOT / "examples" / "loopback_air.grc", tmp_path)
-    out = tmp_path / "run"
-    res = subprocess.run([sys.executable, str(py), "-n", "6", "-s", "20", "-m", "deepjscc", "-o", str(out)],
-                         capture_output=True, text=True, timeout=300, env=os.environ)
-    assert res.returncode in (0, -15), res.stderr[-2000:]
-    import json
-    recs = [json.loads(l) for l in (out / "frames.jsonl").read_text().splitlines()]
+    recs, _ = run_image_example("loopback_air", tmp_path, "-n", "6", "-s", "20", "-m", "deepjscc")
     assert sorted(r["frame_id"] for r in recs) == list(range(6))
     assert all("dropped" not in r and r["psnr_db"] > 15 for r in recs), recs
 
 
 def test_multipath_clip_loopback_runs_headless(tmp_path):
-    py = grcc(ROOT / "examples" / "loopback_multipath_clip.grc", tmp_path)
-    out = tmp_path / "run"
-    res = subprocess.run([sys.executable, str(py), "-n", "3", "-s", "15", "-m", "deepjscc", "-o", str(out)],
-                         capture_output=True, text=True, timeout=300, env=os.environ)
-    assert res.returncode in (0, -15), res.stderr[-2000:]
-    import json
-    recs = [json.loads(l) for l in (out / "frames.jsonl").read_text().splitlines()]
+    recs, _ = run_image_example("loopback_multipath_clip", tmp_path, "-n", "3", "-s", "15", "-m", "deepjscc")
     assert sorted(r["frame_id"] for r in recs) == [0, 1, 2]
+    assert all("dropped" not in r and r["psnr_db"] > 15 for r in recs), recs
