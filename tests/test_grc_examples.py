@@ -91,3 +91,18 @@ def test_multipath_clip_loopback_runs_headless(tmp_path):
     recs, _ = run_image_example("loopback_multipath_clip", tmp_path, "-n", "3", "-s", "15", "-m", "deepjscc")
     assert sorted(r["frame_id"] for r in recs) == [0, 1, 2]
     assert all("dropped" not in r and r["psnr_db"] > 15 for r in recs), recs
+
+
+@pytest.mark.parametrize("block, param, bad", [("sync", "threshold", "1.5"), ("air_framer", "codec_id", "64"),
+                                               ("source", "window", "-1")])
+def test_grc_refuses_impossible_values_before_running(tmp_path, block, param, bad):
+    """The block YAMLs' asserts: grcc (and GRC's editor) reject the flowgraph, naming the failed check."""
+    import yaml
+    doc = yaml.safe_load((ROOT / "examples" / "loopback_air.grc").read_text())
+    next(b for b in doc["blocks"] if b["name"] == block)["parameters"][param] = bad
+    bad_grc = tmp_path / "bad.grc"
+    bad_grc.write_text(yaml.safe_dump(doc, sort_keys=False))
+    res = subprocess.run(["grcc", "-o", str(tmp_path), str(bad_grc)], capture_output=True, text=True, timeout=300,
+                         env=os.environ)
+    assert res.returncode != 0
+    assert param in (res.stdout + res.stderr), res.stdout[-1500:]
