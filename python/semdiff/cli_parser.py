@@ -29,7 +29,8 @@ def _threads(p):
 
 def _train(sub):
     t = _sub(sub, "train", "train a model (resumable); writes safetensors + JSON and a manifest entry")
-    t.add_argument("what", choices=["jscc", "prior", "symbol-prior", "classifier"], help="which model")
+    t.add_argument("what", choices=["jscc", "prior", "symbol-prior", "classifier", "inn"], help="which model "
+                   "(inn: SING-INN's conditional INN on the shipped codecs' reconstructions)")
     t.add_argument("--data", type=existing_dir, default="fashion-mnist",
                    help="'fashion-mnist' (Debian's dataset-fashion-mnist) or a folder of PNG/JPEG images")
     t.add_argument("--steps", type=positive, help="optimizer steps (default per model: jscc 15000, prior 60000, "

@@ -54,6 +54,7 @@ class DecodeResult:
         return int(self.frame_nfe.sum()) if self.frame_nfe is not None else self.nfe * len(self.images)
 
 
+MODEL = "<model>"     # ``choices`` value of a parameter that names a model (any zoo name or path)
 MAX_STEPS = 100_000   # far above any sampler here (T = 1000); stops a control message asking for 10**7
 
 
@@ -80,7 +81,11 @@ def validate_params(method: str, params: dict) -> dict:
             bad = None if ok else "must be a finite number ≥ 0"
         elif isinstance(d, str):
             allowed = getattr(m, "choices", {}).get(k, ())
-            bad = None if isinstance(v, str) and v in allowed else f"must be one of {list(allowed)}"
+            if allowed == MODEL:       # a zoo name or a path: loading it checks the rest
+                ok = isinstance(v, str) and 0 < len(v) < 512 and v.isprintable()
+                bad = None if ok else "must be a model name or path"
+            else:
+                bad = None if isinstance(v, str) and v in allowed else f"must be one of {list(allowed)}"
         if bad:
             raise ValueError(f"{method}: parameter {k}={v!r} {bad}")
     return {**m.defaults, **params}

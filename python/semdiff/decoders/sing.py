@@ -14,6 +14,7 @@ from __future__ import annotations
 import torch
 
 from .degradations import make_degradation
+from .guidance import frame_norm
 from .registry import DecodeResult, register
 from .samplers import tweedie_x0
 from .schedule import spaced_timesteps
@@ -23,7 +24,8 @@ from .sing_rule import FAMILIES, choose
 def null_space_sample(ctx, y, op, sigma_y: torch.Tensor, steps: int, generator=None, correction=None,
                       zeta: float = 0.0) -> torch.Tensor:
     """DDNM+ over ``steps`` spaced steps; y = op.A(x̂); sigma_y: (B,). ``correction(x̂₀) → x̃₀`` (SING-INN)
-    adds x_{t'} −= ζ ∇_{x_t} ‖x̃₀ − x̂₀‖² (Alg. 2 line 9)."""
+    adds x_{t'} −= ζ ∇_{x_t} ‖x̃₀ − x̂₀‖ (Alg. 2 line 9, with the norm instead of its square: the same DPS
+    step normalisation as every guidance term here, ``guidance.py``)."""
     abar = ctx.alphas_cumprod
     B = y.shape[0]
     c, s = ctx.unet.config.in_channels, ctx.unet.config.sample_size
@@ -50,7 +52,7 @@ def null_space_sample(ctx, y, op, sigma_y: torch.Tensor, steps: int, generator=N
                 x_next = x_next + gamma.sqrt() * torch.randn(x.shape, generator=generator)
             if need_grad:
                 x_tilde = correction(x0_hat)
-                (grad,) = torch.autograd.grad(((x_tilde - x0_hat) ** 2).sum(), xt)
+                (grad,) = torch.autograd.grad(frame_norm(x_tilde - x0_hat).sum(), xt)
                 x_next = x_next - zeta * grad
         x = x_next.detach()
     return x.clamp(-1, 1)

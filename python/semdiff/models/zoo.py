@@ -24,7 +24,8 @@ def _path(name: str | Path) -> Path:
 
 
 # fields a model's JSON may carry besides its config class's own (provenance written by the trainers)
-_PROVENANCE = {"jscc": {"trained_channel", "link_preset", "snr_range_db"}, "classifier": set(), "symbol_prior": set()}
+_PROVENANCE = {"jscc": {"trained_channel", "link_preset", "snr_range_db"}, "classifier": set(), "symbol_prior": set(),
+               "inn": {"snr_range_db", "codecs"}}
 
 
 def _valid_like(v, default) -> bool:
@@ -91,6 +92,13 @@ def load_symbol_prior(name: str | Path) -> SymbolScoreNet:
     p = _path(name)
     cfg = _config(p, "symbol_prior", SymbolPriorConfig)
     return load_state_into(_build(p, lambda: SymbolScoreNet(cfg)), p).eval()
+
+
+def load_inn(name: str | Path = "inn_fmnist"):
+    from .inn import CondINN, INNConfig
+    p = _path(name)
+    cfg = _config(p, "inn", INNConfig)
+    return load_state_into(_build(p, lambda: CondINN(cfg)), p).eval()
 
 
 def load_image_prior(name: str | Path = "prior_fmnist"):
