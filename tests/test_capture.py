@@ -152,6 +152,7 @@ def test_recording_at_the_receiver_annotates_every_frame_received(capture, tmp_p
     tb.connect(ota, sync, blocks.null_sink(gr.sizeof_gr_complex))
     tb.msg_connect(sync, "frames", ota, "frames")
     tb.run()
+    ota.recorder.wait()                               # announcements the sync made as the graph stopped
     rec, sent = open_capture(tmp_path / "rx"), open_capture(capture)
     assert rec.annotations == [] and [fid for _, _, fid in rec.received] == list(range(N_IMAGES))
     assert all(abs(a[0] - b[0]) <= 3 for a, b in zip(rec.received, sent.annotations))

@@ -21,6 +21,7 @@ import pmt
 from gnuradio import gr
 
 from ..data import load_dataset
+from .late_messages import drain, keep_draining
 from .pdu_util import frame_id_of, image_from_pdu, meta_to_dict
 
 RECORD_KEYS = ("method", "steps", "nfe", "batch", "latency_s", "compute_s", "snr_db", "label", "detail")
@@ -180,33 +181,20 @@ class image_sink(gr.basic_block):
         method = "".join(c for c in str(rec.get("method", "image")) if c.isalnum() or c in "_-")[:40] or "image"
         Image.fromarray(img[..., 0] if img.shape[-1] == 1 else img).save(self.out_dir / f"frame{tag}_{method}.png")
 
-    # -- late messages ---------------------------------------------------------------------------------
+    # -- late messages (blocks/late_messages.py) ---------------------------------------------------------
     def _drain_queue(self) -> int:
         """Record what waits in this block's input queue (messages that arrived after its thread ended)."""
-        bb, port, n = self.to_basic_block(), pmt.intern("in"), 0
-        with self._lock:
-            while bb.nmsgs(port) > 0:
-                msg = bb.delete_head_nowait(port)
-                if msg is None:
-                    break
-                self._handle(msg)
-                n += 1
-        return n
+        return drain(self, "in", self._handle, self._lock)
 
     def stop(self):
         self._stopped.set()
         self._drain_queue()
-        threading.Thread(target=self._late, name="image_sink-late", daemon=False).start()
+        # upstream workers may publish their last results (or cancellations) just after this block stopped
+        keep_draining(self, "in", self._handle, GRACE_S, self._lock, then=lambda _: self._close_log(),
+                      name="image_sink-late")
         return True
 
-    def _late(self):
-        """Upstream workers may publish their last results (or cancellations) just after this block
-        stopped: keep collecting them for GRACE_S seconds, then close the log."""
-        import time
-        end = time.time() + GRACE_S
-        while time.time() < end:
-            self._drain_queue()
-            time.sleep(0.05)
+    def _close_log(self):
         with self._lock:
             if self._log:
                 self._log.close()

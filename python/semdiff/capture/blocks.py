@@ -10,7 +10,10 @@ import numpy as np
 import pmt
 from gnuradio import blocks, gr
 
+from ..blocks.late_messages import drain, keep_draining
 from .meta import LinkSetup, open_capture, paths, write_meta
+
+GRACE_S = 2.0
 
 
 class _frame_tags(gr.sync_block):
@@ -88,12 +91,25 @@ class sigmf_capture_sink(_frame_tags):
             self._file = None
 
     def stop(self):
+        """Close the data file and write the metadata; announcements still on their way (the sync may
+        finish its last bursts after this block stopped) are added within GRACE_S, rewriting it."""
         self.close()
+        drain(self, "frames", self._received)
+        self._write_meta()
+        self._late = keep_draining(self, "frames", self._received, GRACE_S,
+                                   then=lambda n: self._write_meta() if n else None, name="sigmf_capture-late")
+        return True
+
+    def wait(self):
+        """Block until late announcements are in the metadata (after the flowgraph stopped)."""
+        if getattr(self, "_late", None) is not None:
+            self._late.join()
+
+    def _write_meta(self):
         try:
             self.finish()
         except (OSError, ValueError) as e:
             self.logger.error(f"SigMF metadata not written: {e}")
-        return True
 
     def finish(self, offset: int = 0, scale: float = 1.0, frames=None):
         """Write the metadata (also done by stop()). ``frames`` (offset, length, frame_id) replaces the
