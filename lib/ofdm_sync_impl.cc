@@ -25,11 +25,11 @@ class ofdm_sync_impl : public ofdm_sync
         d_stats[k] += n;
     }
 
-    void report_lost(int64_t id, const std::string& detail)
+    void report(int64_t id, const std::string& reason, const std::string& detail)
     {
         pmt::pmt_t m = pmt::make_dict();
         m = pmt::dict_add(m, pmt::mp("frame_id"), pmt::from_long(id));
-        m = pmt::dict_add(m, pmt::mp("dropped"), pmt::mp("lost"));
+        m = pmt::dict_add(m, pmt::mp("dropped"), pmt::mp(reason));
         m = pmt::dict_add(m, pmt::mp("detail"), pmt::mp(detail));
         m = pmt::dict_add(m, pmt::mp("block"), pmt::mp(name()));
         message_port_pub(k_drops, pmt::cons(m, pmt::make_u8vector(0, 0)));
@@ -55,7 +55,7 @@ class ofdm_sync_impl : public ofdm_sync
         }
         const std::string detail = std::to_string(d_failed_since) + " bad headers before frame " + std::to_string(id);
         for (int64_t i = std::max<int64_t>(from, 0); i < id; i++) {
-            report_lost(i, detail);
+            report(i, "lost", detail);
             count("lost");
         }
         d_failed_since = 0;
@@ -127,14 +127,16 @@ public:
             }
             pos = d_r.payload + d_frame_len;
             const auto& h = d_r.header;
-            if (h.k != g.k || h.layout != (g.block_pilots ? 0 : 1)) {
-                count("header_mismatch");
-                d_logger->warn("burst with k={} layout={} for a receiver of k={}: skipped", h.k, h.layout, g.k);
+            const int64_t id = unwrap(h.frame_id);
+            if (id < 0) { // the same frame id again (a repeated burst): already accounted for once
+                count("duplicate");
                 continue;
             }
-            const int64_t id = unwrap(h.frame_id);
-            if (id < 0) {
-                count("duplicate");
+            if (h.k != g.k || h.layout != (g.block_pilots ? 0 : 1)) {
+                // a frame for another receiver configuration: accounted for as a drop, not decoded
+                count("header_mismatch");
+                report(id, "header_mismatch", "k=" + std::to_string(h.k) + " layout=" + std::to_string(h.layout) +
+                       " for a receiver of k=" + std::to_string(g.k));
                 continue;
             }
             std::copy(d_r.frame.begin(), d_r.frame.end(), out + produced);

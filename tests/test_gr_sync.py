@@ -139,3 +139,20 @@ def test_a_long_stream_with_a_clock_offset_never_loses_lock():
     r = measure_point(GRID, Impairments(snr_db=20.0, cfo=1.0, sco_ppm=50.0, taps=1), n_frames=1000,
                       per_channel=1000, seed=5)
     assert r["detected"] == 1000 and r["wrong"] == 0
+
+
+def test_a_frame_for_another_configuration_is_reported_not_decoded():
+    """A burst whose header says k=64 in a k=128 receiver's stream: a drop report (header_mismatch) with
+    its frame id, and the frames around it still decoded."""
+    small = semdiff.grid_from("default", 64, "block")
+    _, frames = make_frames(SPEC, 4, 7)
+    _, other = make_frames(small, 1, 8)
+    bursts = make_bursts(SPEC, frames[:2])                       # frame ids 0, 1
+    odd = make_bursts(small, other, first_id=2)[0]               # frame id 2, k = 64
+    bursts2 = make_bursts(SPEC, frames[2:], first_id=3)          # frame ids 3, 4
+    seq = [bursts[0], bursts[1], odd, bursts2[0], bursts2[1]]
+    stream = np.concatenate([np.zeros(500, np.complex64)] + [np.concatenate([b, np.zeros(200, np.complex64)]) for b in seq])
+    got, sync, reports = rx_chain(blocks.vector_source_c(stream.tolist(), False), taps=1)
+    assert sorted(got) == [0, 1, 3, 4]
+    assert [(r["frame_id"], r["dropped"]) for r in reports] == [(2, "header_mismatch")]
+    assert sync.stats()["header_mismatch"] == 1 and sync.stats()["lost"] == 0

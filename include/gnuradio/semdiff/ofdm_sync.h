@@ -20,7 +20,8 @@ namespace semdiff {
  * ofdm_deframer, tagged packet_len, frame_id (unwrapped from the header's 16 bits), k, codec_id,
  * pilot_layout, flags, cfo (subcarrier spacings), timing (stream index of the burst), sync_snr_db and
  * sync_noise_var (from the two LTS copies). Frame ids the header sequence skips (lost or failed
- * headers) are published on "drops" as drop reports (reason "lost"), counting from first_frame_id
+ * headers) are published on "drops" as drop reports (reason "lost"; a frame whose header announces another
+ * k or pilot layout: "header_mismatch"), counting from first_frame_id
  * (-1: from the first header received); every burst received is announced on "frames" ({frame_id,
  * timing, burst_len, cfo, sync_snr_db}: e.g. for a recording's annotations). A burst is found only once lookahead() samples past its
  * detection are in: a capture should continue N + 2·CP samples after its last burst (air_framer's
