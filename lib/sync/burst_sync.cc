@@ -82,9 +82,10 @@ bool burst_sync::acquire(const gr_complex* buf, long n, long d, burst_result& r)
     const long base = t_exp - N;
     const long len = std::min(n - base, long(lookahead()));
     d_work.resize(len);
-    correct(buf + base, len, eps, t_exp - base, d_work.data());
+    // only the LTS window needs the fractional correction here; the whole region is rotated once below
+    correct(buf + t_exp, N, eps, 0, d_work.data());
     std::vector<gr_complex> Y(N), Y2(N), H(N, 0), h(N);
-    fft(&d_work[t_exp - base], Y.data());
+    fft(d_work.data(), Y.data());
     int s_best = 0;
     double b_best = -1;
     for (int s = -4; s <= 4; s += 2) {
@@ -98,10 +99,8 @@ bool burst_sync::acquire(const gr_complex* buf, long n, long d, burst_result& r)
         if (std::abs(B) > b_best)
             b_best = std::abs(B), s_best = s;
     }
-    if (s_best != 0) {
-        eps += s_best;
-        correct(buf + base, len, eps, t_exp - base, d_work.data());
-    }
+    eps += s_best;
+    correct(buf + base, len, eps, t_exp - base, d_work.data());
     const gr_complex* w = d_work.data() - base; // w[i] ≡ corrected sample i of buf
 
     // 3. fine timing: both LTS copies against the known symbol; then the channel's energy window
