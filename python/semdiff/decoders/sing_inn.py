@@ -8,7 +8,6 @@ scaled by ``zeta_scale``.
 """
 from __future__ import annotations
 
-import torch
 import torch.nn.functional as F
 
 from .registry import MODEL, DecodeResult, register
