@@ -48,3 +48,23 @@ def run_until_accounted(tb, sink, n: int, timeout: float = 120.0) -> float:
     tb.stop()
     tb.wait()
     return time.time() - t0
+
+
+def decode_one_frame(dec, sink, done, frame_id: int = 7, snr_db: float = 10.0, noise_var: float = 0.1,
+                     k: int = 128, timeout: float = 60.0):
+    """Post one symbol frame straight into decoder ``dec`` (as its upstream would), run the flowgraph
+    dec → ``sink`` until ``done()`` or ``timeout``, and stop it."""
+    import time
+
+    from gnuradio import pdu
+    tb = gr.top_block()
+    tb.msg_connect(pdu.pdu_remove(pmt.intern("unused")), "pdus", dec, "in")
+    tb.msg_connect(dec, "out", sink, "in")
+    tb.start()
+    meta = pmt.to_pmt({"frame_id": frame_id, "snr_db": snr_db, "noise_var": noise_var})
+    dec.to_basic_block()._post(pmt.intern("in"), pmt.cons(meta, pmt.init_c32vector(k, [0.3 + 0.1j] * k)))
+    t0 = time.time()
+    while not done() and time.time() - t0 < timeout:
+        time.sleep(0.05)
+    tb.stop()
+    tb.wait()

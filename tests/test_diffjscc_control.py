@@ -28,10 +28,10 @@ def test_untrained_control_reproduces_the_prior_exactly():
 def test_conditions_reach_the_output_once_the_branch_opens():
     u, cp = _models()
     with torch.no_grad():
-        for zc in cp.zero_convs:
+        for zc in cp.branch.zero_convs:
             torch.nn.init.normal_(zc.weight, std=0.1)
-        torch.nn.init.normal_(cp.csi[-1].weight, std=0.1)
-        torch.nn.init.normal_(cp.classes.weight, std=0.1)
+        torch.nn.init.normal_(cp.branch.csi[-1].weight, std=0.1)
+        torch.nn.init.normal_(cp.branch.classes.weight, std=0.1)
     x, t, snr = torch.randn(2, 1, 32, 32), torch.tensor([100, 100]), torch.tensor([0.0, 0.0])
     with torch.no_grad():
         base = cp(x, t, torch.zeros_like(x), snr).sample
@@ -47,7 +47,7 @@ def test_only_the_control_branch_trains():
     out = cp(x, torch.tensor([10, 20]), torch.randn_like(x), torch.tensor([1.0, 2.0])).sample
     out.pow(2).mean().backward()
     assert all(p.grad is None for p in u.parameters())
-    assert any(p.grad is not None and p.grad.abs().sum() > 0 for p in cp.zero_convs.parameters())
+    assert any(p.grad is not None and p.grad.abs().sum() > 0 for p in cp.branch.zero_convs.parameters())
 
 
 def test_csi_features_shape_and_awgn_default():

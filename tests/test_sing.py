@@ -1,10 +1,9 @@
 """SING-Zero ([8 of 10], SING Algorithm 1): the linear operators (A·A⁺·A = A, adjoints), the measured rule
 that picks A per SNR, and the null-space sampler keeping the range of A from the measurement exactly
 (noise-free DDNM) while the prior fills the rest; decoding through the registry and the GR block."""
-import pmt
 import pytest
 import torch
-from gnuradio import gr, pdu
+from grhelpers import decode_one_frame
 
 from gnuradio import semdiff
 from gnuradio.semdiff.decoders import RxBatch, decode
@@ -64,18 +63,7 @@ def test_sing_zero_decodes_through_registry_and_block(tiny_models, gen):
     assert r.images.shape == (2, 1, 32, 32) and r.info["operator"] == ["avgpool2", "avgpool2"] and r.nfe == 4
     dec = semdiff.diffusion_decoder("sing_zero", {"steps": 3}, context=ctx, max_batch=2)
     sink = semdiff.image_sink("", write_png=False, metrics=False)
-    tb = gr.top_block()
-    tb.msg_connect(pdu.pdu_remove(pmt.intern("unused")), "pdus", dec, "in")
-    tb.msg_connect(dec, "out", sink, "in")
-    tb.start()
-    meta = pmt.to_pmt({"frame_id": 7, "snr_db": 10.0, "noise_var": 0.1})
-    dec.to_basic_block()._post(pmt.intern("in"), pmt.cons(meta, pmt.init_c32vector(128, [0.3 + 0.1j] * 128)))
-    import time
-    t0 = time.time()
-    while sink.accounted() < 1 and time.time() - t0 < 60:
-        time.sleep(0.05)
-    tb.stop()
-    tb.wait()
+    decode_one_frame(dec, sink, lambda: sink.accounted() >= 1)
     (rec,) = sink.records
     assert rec["frame_id"] == 7 and rec["method"] == "sing_zero" and "dropped" not in rec
 

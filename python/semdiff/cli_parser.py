@@ -29,13 +29,14 @@ def _threads(p):
 
 def _train(sub):
     t = _sub(sub, "train", "train a model (resumable); writes safetensors + JSON and a manifest entry")
-    t.add_argument("what", choices=["jscc", "prior", "symbol-prior", "classifier", "inn"], help="which model "
-                   "(inn: SING-INN's conditional INN on the shipped codecs' reconstructions)")
+    t.add_argument("what", choices=["jscc", "prior", "symbol-prior", "classifier", "inn", "diffjscc"],
+                   help="which model (inn: SING-INN's conditional INN on the shipped codecs' reconstructions; "
+                   "diffjscc: DiffJSCC's control module on the frozen --prior)")
     t.add_argument("--data", type=existing_dir, default="fashion-mnist",
                    help="'fashion-mnist' (Debian's dataset-fashion-mnist) or a folder of PNG/JPEG images")
     t.add_argument("--steps", type=positive, help="optimizer steps (default per model: jscc 15000, prior 60000, "
-                   "symbol-prior 4000, classifier 3000)")
-    t.add_argument("--batch", type=positive, help="batch size (default per model: 64, 64, 256, 128)")
+                   "symbol-prior 4000, classifier 3000, inn 3000, diffjscc 2000)")
+    t.add_argument("--batch", type=positive, help="batch size (default per model: 64, 64, 256, 128, 64, 32)")
     t.add_argument("--lr", type=pos_float, help="peak learning rate (default per model and recipe)")
     t.add_argument("--seed", type=nonneg, default=0, help="random seed (data order, initialisation)")
     t.add_argument("--resume", action="store_true", help="continue from the run's last checkpoint")
@@ -62,6 +63,8 @@ def _train(sub):
                    help="(symbol-prior) model h·z with per-symbol Rayleigh gains (ICDM interferer under fading)")
     t.add_argument("--recipe", default="v", choices=["v", "eps"],
                    help="(prior) v: v-prediction + min-SNR-5, (32,64,128)x2; eps: the first prior's recipe")
+    t.add_argument("--prior", default="prior_fmnist", help="(diffjscc) the frozen image prior the control "
+                   "module is trained on (zoo name or directory)")
     t.add_argument("--snapshot-every", type=nonneg, default=0,
                    help="(prior) keep an EMA snapshot every N steps for FID-against-time curves (0: none)")
     t.add_argument("--ema-decay", type=_float_in(0.0, 1.0, lo_open=True), default=0.999, help="(prior) EMA decay")

@@ -44,6 +44,10 @@ class Interruptible(torch.nn.Module):
     def config(self):
         return self.inner.config
 
+    def guard(self, module: torch.nn.Module) -> "Interruptible":
+        """Another network behind the same stop flag (DecodeContext.guarded)."""
+        return Interruptible(module, self._flag)
+
     def forward(self, *args, **kwargs):
         if self._flag.is_set():
             raise Cancelled()

@@ -40,11 +40,28 @@ class DecodeContext:
     """The codec, the image prior (diffusers UNet + its DDPM schedule) and the link operator W_h."""
 
     def __init__(self, codec, unet, scheduler, link: LinkOperator):
+        from ..models.prior import EpsilonPrior
+        if not isinstance(unet, EpsilonPrior):   # a bare diffusers UNet: seen through its schedule's parametrization
+            unet = EpsilonPrior(unet, scheduler)
         self.codec, self.unet, self.scheduler, self.link = codec.eval(), unet.eval(), scheduler, link
         for p in list(codec.parameters()) + list(unet.parameters()):
             p.requires_grad_(False)   # guidance differentiates w.r.t. x_t only
         if codec.cfg.k != link.grid.k:
             raise ValueError(f"codec sends k={codec.cfg.k} symbols but the link frames k={link.grid.k}")
+
+    @property
+    def prior(self):
+        """The ``EpsilonPrior`` under any wrapper a block put around ``unet`` (e.g. its stop-flag check)."""
+        from ..models.prior import EpsilonPrior
+        p = self.unet
+        while not isinstance(p, EpsilonPrior):
+            p = p.inner
+        return p
+
+    def guarded(self, module):
+        """``module`` wrapped the way ``unet`` is (a block's stop-flag check), for networks a method adds."""
+        guard = getattr(self.unet, "guard", None)
+        return guard(module) if guard else module
 
     @cached_property
     def alphas_cumprod(self) -> torch.Tensor:

@@ -11,6 +11,7 @@ with an extra null class for classifier-free guidance. Both start at zero.
 from __future__ import annotations
 
 import copy
+import hashlib
 import math
 from dataclasses import asdict, dataclass
 
@@ -48,18 +49,28 @@ def csi_features(h_est: torch.Tensor | None, batch: int) -> torch.Tensor:
     return h.reshape(batch, -1)
 
 
+def prior_fingerprint(unet) -> str:
+    """SHA-256 over the prior's weights (key order): which prior a control branch was trained against."""
+    h = hashlib.sha256()
+    for k, v in sorted(unet.state_dict().items()):
+        h.update(k.encode())
+        h.update(v.detach().float().contiguous().numpy().tobytes())
+    return h.hexdigest()
+
+
 def _zero(m: nn.Module) -> nn.Module:
     for p in m.parameters():
         nn.init.zeros_(p)
     return m
 
 
-class ControlledPrior(nn.Module):
-    def __init__(self, unet, cfg: ControlConfig = ControlConfig()):
+class ControlBranch(nn.Module):
+    """The trainable part (all that ``train diffjscc`` saves): the copied encoder + middle block, its input
+    conv over [x_t, x̂], the CSI and class embeddings, and the zero convolutions."""
+
+    def __init__(self, unet, cfg: ControlConfig):
         super().__init__()
-        self.cfg, self.unet = cfg, unet
-        for p in unet.parameters():
-            p.requires_grad_(False)
+        self.cfg = cfg
         c = unet.config.in_channels
         w0 = unet.config.block_out_channels[0]
         temb = unet.time_embedding.linear_2.out_features
@@ -71,30 +82,17 @@ class ControlledPrior(nn.Module):
         self.time_embedding = copy.deepcopy(unet.time_embedding)
         self.down_blocks = copy.deepcopy(unet.down_blocks)
         self.mid_block = copy.deepcopy(unet.mid_block)
-        for p in [*self.time_embedding.parameters(), *self.down_blocks.parameters(), *self.mid_block.parameters()]:
+        for p in self.parameters():
             p.requires_grad_(True)
         self.zero_mid = _zero(nn.Conv2d(unet.config.block_out_channels[-1], unet.config.block_out_channels[-1], 1))
         self.csi = nn.Sequential(nn.Linear(cfg.snr_dim + 2 * N_CARRIERS, temb), nn.SiLU(), _zero(nn.Linear(temb, temb)))
         self.classes = _zero(nn.Embedding(cfg.n_classes + 1, temb))
-        self._build_zero_convs()
+        self.zero_convs = nn.ModuleList(_zero(nn.Conv2d(ch, ch, 1)) for ch in _skip_channels(unet))
 
-    def _build_zero_convs(self):
-        """One zero 1×1 conv per skip connection of the frozen UNet (their channel counts, probed once)."""
-        u = self.unet
-        with torch.no_grad():
-            x = torch.zeros(1, u.config.in_channels, u.config.sample_size, u.config.sample_size)
-            emb = u.time_embedding(u.time_proj(torch.zeros(1, dtype=torch.long)))
-            s = u.conv_in(x)
-            chans = [s.shape[1]]
-            for b in u.down_blocks:
-                s, r = b(hidden_states=s, temb=emb)
-                chans += [t.shape[1] for t in r]
-        self.zero_convs = nn.ModuleList(_zero(nn.Conv2d(ch, ch, 1)) for ch in chans)
-
-    def control(self, x_t, t, x_hat, snr_db, h_est=None, class_label=None):
-        """The control branch: per-skip residuals and the middle residual (all zero before training)."""
-        u, B = self.unet, x_t.shape[0]
-        emb = self.time_embedding(u.time_proj(t))
+    def forward(self, time_proj, x_t, t, x_hat, snr_db, h_est=None, class_label=None):
+        """Per-skip residuals and the middle residual (all zero before training)."""
+        B = x_t.shape[0]
+        emb = self.time_embedding(time_proj(t))
         emb = emb + self.csi(torch.cat([snr_embedding(snr_db, self.cfg.snr_dim), csi_features(h_est, B)], 1))
         labels = torch.full((B,), self.cfg.n_classes, dtype=torch.long) if class_label is None else class_label
         emb = emb + self.classes(labels)
@@ -106,11 +104,36 @@ class ControlledPrior(nn.Module):
         h = self.mid_block(h, emb)
         return [zc(r) for zc, r in zip(self.zero_convs, res)], self.zero_mid(h)
 
+
+def _skip_channels(u) -> list[int]:
+    """Channel counts of the frozen UNet's skip connections (probed once)."""
+    with torch.no_grad():
+        x = torch.zeros(1, u.config.in_channels, u.config.sample_size, u.config.sample_size)
+        emb = u.time_embedding(u.time_proj(torch.zeros(1, dtype=torch.long)))
+        s = u.conv_in(x)
+        chans = [s.shape[1]]
+        for b in u.down_blocks:
+            s, r = b(hidden_states=s, temb=emb)
+            chans += [t.shape[1] for t in r]
+    return chans
+
+
+class ControlledPrior(nn.Module):
+    """The frozen prior UNet (``unet``, raw diffusers output in its own parametrization) + ``branch``.
+    ``class_label`` None or ``n_classes`` is the null class (classifier-free guidance)."""
+
+    def __init__(self, unet, cfg: ControlConfig = ControlConfig()):
+        super().__init__()
+        self.cfg, self.unet = cfg, unet
+        for p in unet.parameters():
+            p.requires_grad_(False)
+        self.branch = ControlBranch(unet, cfg)
+
     def forward(self, x_t, t, x_hat, snr_db, h_est=None, class_label=None) -> UNet2DOutput:
         """The frozen UNet's forward (diffusers' UNet2DModel, steps 1–6) with the control residuals added."""
         u = self.unet
         t = torch.as_tensor(t, dtype=torch.long).reshape(-1).expand(x_t.shape[0])
-        ctrl, ctrl_mid = self.control(x_t, t, x_hat, snr_db, h_est, class_label)
+        ctrl, ctrl_mid = self.branch(u.time_proj, x_t, t, x_hat, snr_db, h_est, class_label)
         emb = u.time_embedding(u.time_proj(t).to(x_t.dtype))
         s = u.conv_in(x_t)
         res = (s,)

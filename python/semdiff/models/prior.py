@@ -61,12 +61,16 @@ class EpsilonPrior(torch.nn.Module):
         return self.inner.config
 
     def forward(self, x: torch.Tensor, t) -> UNet2DOutput:
-        out = self.inner(x, t).sample
+        return UNet2DOutput(sample=self.epsilon(self.inner(x, t).sample, x, t))
+
+    def epsilon(self, out: torch.Tensor, x: torch.Tensor, t) -> torch.Tensor:
+        """ε from a network output in this prior's parametrization (also used for the DiffJSCC control
+        module, whose output is the frozen UNet's)."""
         if self.prediction_type == "v_prediction":
-            t = torch.as_tensor(t, device=x.device).long().expand(x.shape[0])
+            t = torch.as_tensor(t, device=x.device).long().reshape(-1).expand(x.shape[0])
             a = self.abar[t].to(x.dtype).view(-1, *([1] * (x.ndim - 1)))
             out = a.sqrt() * out + (1 - a).sqrt() * x
-        return UNet2DOutput(sample=out)
+        return out
 
 
 def save_prior(directory: Path, unet: UNet2DModel, scheduler: DDPMScheduler | None = None) -> list[Path]:

@@ -25,7 +25,8 @@ def _path(name: str | Path) -> Path:
 
 # fields a model's JSON may carry besides its config class's own (provenance written by the trainers)
 _PROVENANCE = {"jscc": {"trained_channel", "link_preset", "snr_range_db"}, "classifier": set(), "symbol_prior": set(),
-               "inn": {"snr_range_db", "codecs"}}
+               "inn": {"snr_range_db", "codecs"},
+               "diffjscc": {"prior", "prior_fingerprint", "classifier", "codecs", "snr_range_db", "p_uncond"}}
 
 
 def _valid_like(v, default) -> bool:
@@ -103,3 +104,24 @@ def load_inn(name: str | Path = "inn_fmnist"):
 
 def load_image_prior(name: str | Path = "prior_fmnist"):
     return load_prior(_path(name))
+
+
+def load_diffjscc(name: str | Path = "diffjscc_fmnist", prior=None):
+    """DiffJSCC's ``ControlledPrior`` and its JSON config: the control branch from ``name`` on ``prior`` (an
+    ``EpsilonPrior``; default: the prior named in the config). A prior other than the one the branch was
+    trained on still loads (same architecture) but with a warning: the branch's residuals assume it."""
+    import warnings
+
+    from .control import ControlConfig, ControlledPrior, prior_fingerprint
+    p = _path(name)
+    cfg = _config(p, "diffjscc", ControlConfig)
+    meta = read_config(p)["config"]
+    if prior is None:
+        prior, _ = load_image_prior(meta.get("prior", "prior_fmnist"))
+    model = _build(p, lambda: ControlledPrior(prior.inner, cfg))
+    load_state_into(model.branch, p)
+    trained_on = meta.get("prior_fingerprint")
+    if trained_on and trained_on != prior_fingerprint(prior.inner):
+        warnings.warn(f"{Path(p).with_suffix('.json')}: control branch trained on another prior "
+                      f"({meta.get('prior')!r}, fingerprint {trained_on[:12]}); retrain with `gr-semdiff train diffjscc`")
+    return model.eval(), meta

@@ -12,27 +12,8 @@ import torch.nn.functional as F
 from ..data import load_dataset
 from ..models.inn import CondINN, INNConfig
 from ..models.store import register, save_state
+from .jscc_pairs import CODECS, codec_links, pairs
 from .loop import Run, infinite_batches
-
-CODECS = ("jscc_fmnist_awgn_cbr1-8", "jscc_fmnist_awgn_cbr1-16", "jscc_fmnist_ofdm_cbr1-8", "jscc_fmnist_ofdm_cbr1-16")
-
-
-def codec_links(names=CODECS):
-    from ..models.zoo import load_jscc
-    from ..phy.channels import ChannelModel
-    from ..phy.link import LinkOperator, preset
-
-    out = []
-    for n in names:
-        codec = load_jscc(n)
-        ch = ChannelModel("awgn") if "_awgn_" in n else ChannelModel("multipath", 8, 4.0)
-        out.append((n, codec, LinkOperator(preset("default", codec.cfg.k, channel=ch))))
-    return out
-
-
-@torch.no_grad()
-def pairs(x, codec, link, snr):
-    return codec.decode(link.simulate(codec.encode(x, snr), snr).symbols, snr).clamp(-1, 1)
 
 
 def train_inn(out: Path, run_dir: Path, data: str = "fashion-mnist", steps: int = 3000, batch: int = 64,
