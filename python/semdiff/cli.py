@@ -63,6 +63,7 @@ def _module(path: str):
 COMMANDS = {("demo", None): _module("demo"), ("train", None): _train, ("samples", None): _samples,
             ("eval", "models"): _module("eval.zoo_report"), ("eval", "prior"): _module("eval.prior_report"),
             ("eval", "diffcom"): _module("eval.diffcom_table"), ("eval", "icdm"): _module("eval.icdm_report"),
+            ("eval", "refiners"): _module("eval.refiners_table"),
             ("eval", "sync"): _module("air.report"),
             ("bench", "phy"): _module("bench.phy"), ("bench", "decoder"): _module("bench.decoder"),
             ("bench", "sync"): _module("bench.sync"), ("capture", None): _module("capture.synth"),

@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 
 from .cli_types import (TEST_SENT, TEST_TUNE, Parser, _float_in, _int_in, existing_dir, finite, json_object,
-                        nonneg, pos_float, positive)
+                        nonneg, nonneg_list, pos_float, positive)
 from .cli_parser_air import bench_sync, capture, eval_sync, replay
 from .paths import user_models_dir
 
@@ -73,7 +73,7 @@ def _train(sub):
 
 def _eval(sub):
     e = _sub(sub, "eval", "evaluation tables (PSNR, SSIM, perceptual distance, FID/KID against a reference set)")
-    esub = e.add_subparsers(dest="what", required=True, metavar="{models,prior,diffcom,icdm,sync}")
+    esub = e.add_subparsers(dest="what", required=True, metavar="{models,prior,diffcom,icdm,refiners,sync}")
     em = _sub(esub, "models", "the shipped model zoo: codecs, classifier, priors, symbol priors")
     em.add_argument("--n-codec", type=_int_in(1, 10000), default=10000, help="test images for the codec table")
     em.add_argument("--n-fid", type=_int_in(2, 5000), default=1000, help="images per FID set")
@@ -121,6 +121,24 @@ def _eval(sub):
     ei.add_argument("--tune-n", type=_int_in(1, TEST_TUNE), default=50, help="held-out images for the ablation's β")
     ei.add_argument("--out", default="out/icdm", help="output directory (PNG, JSON)")
     _threads(ei)
+    er = _sub(esub, "refiners", "SING-Zero, SING-INN, DiffJSCC vs DeepJSCC and HiFi-DiffCom at CBR 1/16 (AWGN and "
+              "OFDM multipath), DiffJSCC's lambda sweep, grids; --images DIR for a domain-shift run")
+    er.add_argument("--n", type=_int_in(1, TEST_SENT), default=100, help="images sent (≥ 100 for reported numbers)")
+    er.add_argument("--methods", default="deepjscc,hifi_diffcom,sing_zero,sing_inn,diffjscc",
+                    help="comma list of decoding methods")
+    er.add_argument("--conditions", default="", help="comma list of awgn-5, awgn-1, awgn1, awgn5 (AWGN codec) and "
+                    "ofdm0, ofdm5 (OFDM multipath link, OFDM codec); empty: all")
+    er.add_argument("--prior", default="prior_fmnist", help="image prior (zoo name or directory)")
+    er.add_argument("--images", type=existing_dir, help="a folder of your own images instead of Fashion-MNIST "
+                    "(first half sent, second half the FID/KID reference)")
+    er.add_argument("--batch", type=positive, default=50, help="frames decoded together")
+    er.add_argument("--seed", type=nonneg, default=0, help="channel and sampler seed")
+    er.add_argument("--params", type=json_object, help='JSON per method, e.g. {"diffjscc": {"cfg_scale": 2}}')
+    er.add_argument("--lams", type=nonneg_list, help="DiffJSCC λ values to sweep, e.g. 0,64,256,1024 (none: no sweep)")
+    er.add_argument("--lam-condition", default="awgn1", help="condition of the λ sweep (one of --conditions' names)")
+    er.add_argument("--grid-n", type=_int_in(1, 16), default=8, help="images per grid row")
+    er.add_argument("--out", default="out/refiners", help="output directory (JSON, PNG)")
+    _threads(er)
     eval_sync(esub, _sub)
 
 

@@ -61,6 +61,17 @@ finite = _float_in()
 pos_float = _float_in(0.0, lo_open=True)
 
 
+def nonneg_list(s: str) -> list[float]:
+    """Comma list of finite numbers ≥ 0 (e.g. guidance strengths to sweep)."""
+    try:
+        v = [float(a) for a in s.split(",") if a.strip()]
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"must be a comma list of numbers, got {s!r}") from None
+    if not v or not all(math.isfinite(a) and a >= 0 for a in v):
+        raise argparse.ArgumentTypeError(f"must be a comma list of finite numbers ≥ 0, got {s!r}")
+    return v
+
+
 def json_object(s: str) -> dict:
     try:
         v = json.loads(s)
@@ -88,15 +99,22 @@ def _list_of(name: str, allowed, value: str) -> list[str]:
 def check(args, parser: argparse.ArgumentParser) -> None:
     """Checks that need the torch core: names of methods, conditions, classes; method parameters."""
     try:
-        if args.cmd == "eval" and args.what == "diffcom":
+        if args.cmd == "eval" and args.what in ("diffcom", "refiners"):
+            from importlib import import_module
+
             from .decoders import methods
             from .decoders.registry import validate_params
-            from .eval.diffcom_table import CONDITIONS
+            conditions = import_module(f".eval.{args.what}_table", __package__).CONDITIONS
             args.methods = ",".join(_list_of("--methods", methods(), args.methods))
-            if args.conditions not in ("", "none"):
-                args.conditions = ",".join(_list_of("--conditions", CONDITIONS, args.conditions))
-            if args.conditions == "none" and not args.blind:
-                raise ValueError("argument --conditions: 'none' runs nothing without --blind")
+            if args.conditions == "":
+                args.conditions = ",".join(conditions)
+            elif args.conditions != "none":
+                args.conditions = ",".join(_list_of("--conditions", conditions, args.conditions))
+            if args.conditions == "none" and not (getattr(args, "blind", False) or getattr(args, "lams", None)):
+                raise ValueError("argument --conditions: 'none' runs nothing without --blind (diffcom) or --lams "
+                                 "(refiners)")
+            if getattr(args, "lams", None):
+                _list_of("--lam-condition", conditions, args.lam_condition)
             for m, p in (args.params or {}).items():
                 try:
                     validate_params(m, p)

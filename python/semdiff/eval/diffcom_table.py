@@ -40,7 +40,9 @@ def link_for(cond: dict, k: int, estimator: str = "lmmse") -> LinkOperator:
     return LinkOperator(preset("default", k, "block", channel=ch, clip_ratio=cond["clip"], estimator=estimator))
 
 
-def run_condition(name, cond, methods, codec, unet, sched, realism: Realism, x, labels, batch, seed, params):
+def run_condition(name, cond, methods, codec, unet, sched, realism: Realism, x, labels, batch, seed, params,
+                  keep: dict | None = None):
+    """One row per method; ``keep`` (a dict) receives each method's decoded images (for grids)."""
     rows = []
     link = link_for(cond, codec.cfg.k)
     ctx = DecodeContext(codec, unet, sched, link)
@@ -58,6 +60,8 @@ def run_condition(name, cond, methods, codec, unet, sched, realism: Realism, x, 
             steps += [res.steps_of(j) for j in range(len(res.images))]
         y = torch.cat(outs)
         dt = (time.time() - t0) / len(x)
+        if keep is not None:
+            keep[m] = y
         rows.append({"condition": name, "method": m, "psnr_db": float(psnr(y, x).mean()),
                      "ssim": float(ssim(y, x).mean()), "perceptual": float(perceptual(y, x, clf).mean()),
                      **realism.scores(y, labels), "steps": round(sum(steps) / len(steps)), "steps_max": max(steps),
