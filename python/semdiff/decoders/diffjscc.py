@@ -19,11 +19,12 @@ from .schedule import spaced_timesteps
 
 
 def _models(ctx, name: str):
-    """(ControlledPrior on ctx's prior, classifier), loaded once per context."""
+    """(ControlledPrior, its frozen prior, classifier), loaded once per context. The prior is the one the
+    control module was trained on (named in its JSON), not necessarily the context's."""
     cache = ctx.__dict__.setdefault("_diffjscc", {})
     if name not in cache:
         from ..models.zoo import load_classifier, load_diffjscc
-        net, meta = load_diffjscc(name, prior=ctx.prior)
+        net, meta, prior = load_diffjscc(name, fallback_prior=ctx.prior)
         clf = load_classifier(meta.get("classifier", "classifier_fmnist"))
         if clf.cfg.n_classes != net.cfg.n_classes:
             from ..models.store import ModelFileError
@@ -31,16 +32,16 @@ def _models(ctx, name: str):
                                  f"{clf.cfg.n_classes}")
         for p in [*net.parameters(), *clf.parameters()]:
             p.requires_grad_(False)
-        cache[name] = (ctx.guarded(net), clf)
+        cache[name] = (ctx.guarded(net), prior, clf)
     return cache[name]
 
 
 @torch.no_grad()
-def conditional_sample(ctx, net, n_classes: int, x_hat, snr_db, h_est, label, steps: int, lam: float = 0.0,
+def conditional_sample(net, prior, n_classes: int, x_hat, snr_db, h_est, label, steps: int, lam: float = 0.0,
                        cfg_scale: float = 1.0, solver: str = "ancestral", eta: float = 1.0,
                        generator=None) -> torch.Tensor:
     """Algorithm 1 over ``steps`` spaced steps; ``label`` (B,) classes, ``n_classes`` the null class."""
-    abar = ctx.alphas_cumprod
+    abar = prior.abar
     B = x_hat.shape[0]
     ts = spaced_timesteps(len(abar) - 1, steps)
     x = torch.randn(x_hat.shape, generator=generator)
@@ -51,11 +52,11 @@ def conditional_sample(ctx, net, n_classes: int, x_hat, snr_db, h_est, label, st
         ap = abar[ts[i + 1]] if i + 1 < len(ts) else torch.tensor(1.0)
         tt = torch.full((B,), t)
         if cfg_scale == 1.0:
-            eps = ctx.prior.epsilon(net(x, tt, x_hat, snr_db, h_est, label).sample, x, tt)
+            eps = prior.epsilon(net(x, tt, x_hat, snr_db, h_est, label).sample, x, tt)
         else:       # conditional and unconditional in one batch
             two = lambda a: None if a is None else torch.cat([a, a])
             out = net(two(x), two(tt), two(x_hat), two(snr_db), two(h_est), torch.cat([label, null])).sample
-            e_c, e_u = ctx.prior.epsilon(out, two(x), two(tt)).chunk(2)
+            e_c, e_u = prior.epsilon(out, two(x), two(tt)).chunk(2)
             eps = e_u + cfg_scale * (e_c - e_u)
         x0 = tweedie_x0(x, eps, at)
         if frac:
@@ -74,14 +75,14 @@ class DiffJSCC:
 
     def decode(self, rx, ctx, generator=None, steps=50, lam=0.0, cfg_scale=1.0, solver="ancestral", eta=1.0,
                class_condition=True, model="diffjscc_fmnist") -> DecodeResult:
-        net, clf = _models(ctx, model)
+        net, prior, clf = _models(ctx, model)
         n_classes = clf.cfg.n_classes
         with torch.no_grad():
             x_hat = ctx.codec.decode(rx.symbols, rx.snr_db).clamp(-1, 1)
             label = clf(x_hat).argmax(1) if class_condition else torch.full((len(rx),), n_classes)
         snr = rx.snr_db.float().reshape(-1)
-        x = conditional_sample(ctx, net, n_classes, x_hat, snr, rx.h_est, label, steps, lam, cfg_scale, solver, eta,
+        x = conditional_sample(net, prior, n_classes, x_hat, snr, rx.h_est, label, steps, lam, cfg_scale, solver, eta,
                                generator)
-        n = len(spaced_timesteps(len(ctx.alphas_cumprod) - 1, steps))
+        n = len(spaced_timesteps(len(prior.abar) - 1, steps))
         return DecodeResult(x, nfe=n * (1 if cfg_scale == 1.0 else 2), steps=n,
                             info={"class": label.tolist()})

@@ -106,22 +106,22 @@ def load_image_prior(name: str | Path = "prior_fmnist"):
     return load_prior(_path(name))
 
 
-def load_diffjscc(name: str | Path = "diffjscc_fmnist", prior=None):
-    """DiffJSCC's ``ControlledPrior`` and its JSON config: the control branch from ``name`` on ``prior`` (an
-    ``EpsilonPrior``; default: the prior named in the config). A prior other than the one the branch was
-    trained on still loads (same architecture) but with a warning: the branch's residuals assume it."""
+def load_diffjscc(name: str | Path = "diffjscc_fmnist", fallback_prior=None):
+    """DiffJSCC's ``ControlledPrior``, its JSON config and its frozen prior (an ``EpsilonPrior``): the control
+    branch is only meaningful on the prior it was trained against, so that prior is the one named in its
+    config (``fallback_prior`` when it names none). A prior whose weights differ from the recorded
+    fingerprint still loads (same architecture) but with a warning."""
     import warnings
 
     from .control import ControlConfig, ControlledPrior, prior_fingerprint
     p = _path(name)
     cfg = _config(p, "diffjscc", ControlConfig)
     meta = read_config(p)["config"]
-    if prior is None:
-        prior, _ = load_image_prior(meta.get("prior", "prior_fmnist"))
+    prior = load_image_prior(meta["prior"])[0] if meta.get("prior") or fallback_prior is None else fallback_prior
     model = _build(p, lambda: ControlledPrior(prior.inner, cfg))
     load_state_into(model.branch, p)
     trained_on = meta.get("prior_fingerprint")
     if trained_on and trained_on != prior_fingerprint(prior.inner):
         warnings.warn(f"{Path(p).with_suffix('.json')}: control branch trained on another prior "
                       f"({meta.get('prior')!r}, fingerprint {trained_on[:12]}); retrain with `gr-semdiff train diffjscc`")
-    return model.eval(), meta
+    return model.eval(), meta, prior
