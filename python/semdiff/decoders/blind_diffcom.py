@@ -12,7 +12,7 @@ import torch
 
 from .guidance import channel_prior_score, frame_norm, predicted_symbols
 from .registry import DecodeResult, register
-from .samplers import SOLVERS, ancestral_step, solver_step, tweedie_x0
+from .samplers import SOLVERS, ancestral_step, make_solver, tweedie_x0
 from .schedule import spaced_timesteps
 
 
@@ -59,6 +59,7 @@ class BlindDiffCom:
         h = torch.randn(B, L, dtype=torch.complex64, generator=generator)   # h_T ~ CN(0, I)
         ts = spaced_timesteps(len(abar) - 1, steps)
         h0 = h
+        step = make_solver(solver, eta, B)
         for i, t in enumerate(ts):
             t_prev = ts[i + 1] if i + 1 < len(ts) else -1
             a_t = abar[t]
@@ -72,7 +73,7 @@ class BlindDiffCom:
                     h0 = channel_lmmse(ctx, ctx.codec.encode(x0, rx.snr_db), rx, pdp)
             else:
                 h0 = (h + (1 - a_t) * channel_prior_score(h, pdp, a_t)) / a_t.sqrt()     # Alg. 3 line 5
-            x_next = solver_step(solver, x, x0, eps, a_t, a_p, eta, generator)
+            x_next = step(x, x0, eps, a_t, a_p, generator=generator)
             h_next = ancestral_step(h, h0, a_t, a_p, generator)
             y_hat = predicted_symbols(ctx, x0, rx, rx.snr_db, equalized=False, taps=h0[:, None, :])
             loss = frame_norm(rx.raw - y_hat).sum()

@@ -10,7 +10,7 @@ import torch
 
 from .guidance import confirming_loss, measurement_loss
 from .registry import DecodeResult, register
-from .samplers import SOLVERS, solver_step, tweedie_x0
+from .samplers import SOLVERS, make_solver, tweedie_x0
 from .schedule import hifi_start_step, spaced_timesteps
 
 
@@ -28,6 +28,7 @@ def guided_sample(ctx, rx, steps: int, zeta: float, gamma: float = 0.0, x_d: tor
     x = torch.randn(B, c, s, s, generator=generator)
     started = torch.zeros(B, dtype=torch.bool)
     frame_nfe = torch.zeros(B, dtype=torch.long)
+    step = make_solver(solver, eta, B)
     for i, t in enumerate(ts):
         t_prev = ts[i + 1] if i + 1 < len(ts) else -1
         active = t_start >= t
@@ -45,7 +46,7 @@ def guided_sample(ctx, rx, steps: int, zeta: float, gamma: float = 0.0, x_d: tor
         eps = ctx.unet(xa, torch.full((len(xa),), t)).sample
         x0 = tweedie_x0(xa, eps, abar[t])
         abar_prev = abar[t_prev] if t_prev >= 0 else torch.tensor(1.0)
-        x_next = solver_step(solver, xa, x0, eps, abar[t], abar_prev, eta, generator)
+        x_next = step(xa, x0, eps, abar[t], abar_prev, idx, generator)
         loss_m, y_hat = measurement_loss(ctx, x0, sub)
         total = zeta * loss_m.sum()
         if gamma:

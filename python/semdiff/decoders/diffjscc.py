@@ -3,7 +3,7 @@
 The control module (``models/control.py``, ``train diffjscc``) conditions the frozen prior on x̂_JSCC, the
 CSI (SNR and the receiver's channel estimate) and the class the metric classifier reads from x̂_JSCC (the
 pixel-space stand-in for DiffJSCC's BLIP-2 caption). Sampling runs ``steps`` spaced steps of the DDPM
-posterior (Alg. 1; ``solver="ddim"`` for DDIM with η), optionally with
+posterior (Alg. 1; ``solver`` "ddim" for DDIM with η, "dpmpp_2m" for DPM-Solver++(2M)), optionally with
 - classifier-free guidance ε = ε_∅ + w (ε_c − ε_∅) between the predicted class and the null class (w =
   ``cfg_scale``; 1 is the conditional model alone, one network evaluation per step);
 - the intermediate guidance of eq. (17): x̂₀ ← x̃₀ − λ/(C·H·W) (x̃₀ − x̂_JSCC) (``lam``; 0 = none; λ = C·H·W,
@@ -14,7 +14,7 @@ from __future__ import annotations
 import torch
 
 from .registry import MODEL, DecodeResult, register
-from .samplers import SOLVERS, solver_step, tweedie_x0
+from .samplers import SOLVERS, make_solver, tweedie_x0
 from .schedule import spaced_timesteps
 
 
@@ -47,6 +47,7 @@ def conditional_sample(net, prior, n_classes: int, x_hat, snr_db, h_est, label, 
     x = torch.randn(x_hat.shape, generator=generator)
     null = torch.full_like(label, n_classes)
     frac = lam / x_hat[0].numel()                                  # λ / (C_l H_l W_l), eq. (17)
+    step = make_solver(solver, eta, B)
     for i, t in enumerate(ts):
         at = abar[t]
         ap = abar[ts[i + 1]] if i + 1 < len(ts) else torch.tensor(1.0)
@@ -62,7 +63,7 @@ def conditional_sample(net, prior, n_classes: int, x_hat, snr_db, h_est, label, 
         if frac:
             x0 = x0 - frac * (x0 - x_hat)
             eps = (x - at.sqrt() * x0) / (1 - at).sqrt()           # the ε consistent with the guided x̂₀
-        x = x0 if i + 1 == len(ts) else solver_step(solver, x, x0, eps, at, ap, eta, generator)
+        x = x0 if i + 1 == len(ts) else step(x, x0, eps, at, ap, generator=generator)
     return x.clamp(-1, 1)
 
 
