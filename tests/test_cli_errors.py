@@ -32,6 +32,7 @@ BAD = [
     (["eval", "models", "--n-codec", "-5"], "--n-codec"),
     (["eval", "prior", "--n", "1"], "--n"),
     (["demo", "--images", "0"], "--images"),
+    (["demo", "--methods", "hifi_diffcom,bogus"], "--methods"),
     (["demo", "--snr-db", "nan"], "--snr-db"),
     (["demo", "--phy", "--frames", "0"], "--frames"),
     (["demo", "--clip", "0"], "--clip"),

@@ -106,3 +106,13 @@ def test_grc_refuses_impossible_values_before_running(tmp_path, block, param, ba
                          env=os.environ)
     assert res.returncode != 0
     assert param in (res.stdout + res.stderr), res.stdout[-1500:]
+
+
+def test_decoder_dropdown_offers_every_registered_method():
+    import yaml
+
+    from gnuradio.semdiff.decoders import methods
+    spec = yaml.safe_load((ROOT / "grc" / "semdiff_diffusion_decoder.block.yml").read_text())
+    (param,) = [p for p in spec["parameters"] if p["id"] == "method"]
+    assert sorted(o.strip("'") for o in param["options"]) == methods()
+    assert len(param["option_labels"]) == len(param["options"])

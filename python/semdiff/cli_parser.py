@@ -165,6 +165,8 @@ def build_parser() -> argparse.ArgumentParser:
     sub = p.add_subparsers(dest="cmd", required=True, metavar="{demo,train,eval,samples,bench,capture,replay}")
     d = _sub(sub, "demo", "the image loopback demo: DeepJSCC vs HiFi-DiffCom vs DiffCom through the OFDM link")
     d.add_argument("--images", type=positive, default=16, help="test images sent")
+    d.add_argument("--methods", default="deepjscc,hifi_diffcom,diffcom", help="decoders run side by side on the "
+                   "same frames (comma list; also sing_zero, sing_inn, diffjscc, blind_diffcom)")
     d.add_argument("--jscc", help="codec (default: the OFDM-link 1/16 codec of the zoo)")
     d.add_argument("--snr-db", type=finite, default=0.0, help="SNR Es/N0 (dB)")
     d.add_argument("--clip", type=_float_in(0.0, lo_open=True, allow_inf=True), default=1.4,

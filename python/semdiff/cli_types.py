@@ -120,6 +120,9 @@ def check(args, parser: argparse.ArgumentParser) -> None:
                     validate_params(m, p)
                 except ValueError as e:
                     raise ValueError(f"argument --params: {e}") from None
+        elif args.cmd == "demo":
+            from .decoders import methods
+            args.methods = ",".join(_list_of("--methods", methods(), args.methods))
         elif args.cmd == "eval" and args.what == "icdm":
             from .interference.icdm import INTERFERER_CLASSES
             args.classes = ",".join(_list_of("--classes", INTERFERER_CLASSES, args.classes))
