@@ -59,3 +59,19 @@ def test_symbol_prior_trainer(tmp_path, source):
     net = load_symbol_prior(tmp_path / "zoo" / "s")
     assert net.cfg.source == source
     assert net(torch.randn(3, 256), torch.tensor([1, 2, 3])).shape == (3, 256)
+
+
+def test_diffjscc_trainer_records_its_prior_and_starts_from_init(tmp_path):
+    from gnuradio.semdiff.models.zoo import load_diffjscc
+    assert train(tmp_path, "prior", "--steps", "1", "--batch", "2", "--name", "p") == 0
+    prior = str(tmp_path / "zoo" / "p")
+    assert train(tmp_path, "diffjscc", "--prior", prior, "--steps", "2", "--batch", "4", "--name", "d") == 0
+    net, meta, p = load_diffjscc(tmp_path / "zoo" / "d")
+    assert meta["prior"] == prior and len(meta["prior_fingerprint"]) == 64
+    assert train(tmp_path, "diffjscc", "--prior", prior, "--steps", "1", "--batch", "2", "--name", "d2",
+                 "--init", str(tmp_path / "zoo" / "d"), "--lr", "1e-12") == 0
+    net2, _, _ = load_diffjscc(tmp_path / "zoo" / "d2")
+    a, b = net.branch.state_dict(), net2.branch.state_dict()
+    assert all(torch.allclose(a[k], b[k], atol=1e-6) for k in a)
+    moved = [k for k in a if not torch.equal(a[k], net.branch.__class__(p.inner, net.cfg).state_dict()[k])]
+    assert moved                                   # the init was trained, not a fresh copy of the prior

@@ -51,7 +51,8 @@ def _train(sub):
     t.add_argument("--channel", default="awgn", choices=["awgn", "ofdm"],
                    help="(jscc) train over AWGN or through the OFDM multipath link")
     t.add_argument("--init", help="(jscc) start from this codec (same CBR and width), e.g. to fine-tune an "
-                   "AWGN codec through the OFDM link")
+                   "AWGN codec through the OFDM link; (diffjscc) from this control module, e.g. trained on an "
+                   "earlier checkpoint of the prior")
     t.add_argument("--snr-min", type=finite, default=0.0, help="(jscc) lowest training SNR (dB), drawn uniformly")
     t.add_argument("--snr-max", type=finite, default=20.0, help="(jscc) highest training SNR (dB)")
     t.add_argument("--link-preset", default="default", choices=["default", "diffcom"], help="(jscc) OFDM grid")

@@ -24,13 +24,17 @@ from .prior import diffusion_loss
 def train_diffjscc(out: Path, run_dir: Path, prior: str = "prior_fmnist", classifier: str = "classifier_fmnist",
                    data: str = "fashion-mnist", steps: int = 2000, batch: int = 32, lr: float = 2e-4, seed: int = 0,
                    resume: bool = False, ckpt_every: int = 250, command: str = "", snr_min: float = -5.0,
-                   snr_max: float = 10.0, p_uncond: float = 0.1, codecs=CODECS, snr_gamma: float = 5.0) -> Run:
-    from ..models.zoo import load_classifier, load_image_prior
+                   snr_max: float = 10.0, p_uncond: float = 0.1, codecs=CODECS, snr_gamma: float = 5.0,
+                   init: str | None = None) -> Run:
+    """``init``: start from this control module (e.g. one trained on an earlier checkpoint of the prior)."""
+    from ..models.zoo import load_classifier, load_diffjscc, load_image_prior
 
     eps_prior, sched = load_image_prior(prior)
     clf = load_classifier(classifier)
     cfg = ControlConfig(n_classes=clf.cfg.n_classes)
     net = ControlledPrior(eps_prior.inner, cfg)
+    if init:
+        net.branch.load_state_dict(load_diffjscc(init, fallback_prior=eps_prior)[0].branch.state_dict())
     links = codec_links(codecs)
     run = Run(run_dir, net.branch, steps, lr=lr, ckpt_every=ckpt_every, seed=seed, warmup=100)
     if resume and run.resume():
@@ -66,4 +70,4 @@ def train_diffjscc(out: Path, run_dir: Path, prior: str = "prior_fmnist", classi
 def main(args, out_root: Path, run_root: Path, command: str):
     train_diffjscc(out_root / args.name, run_root / args.name, prior=args.prior, data=args.data,
                    steps=args.steps or 2000, batch=args.batch or 32, lr=args.lr or 2e-4, seed=args.seed,
-                   resume=args.resume, ckpt_every=args.ckpt_every or 250, command=command)
+                   resume=args.resume, ckpt_every=args.ckpt_every or 250, command=command, init=args.init)
