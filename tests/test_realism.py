@@ -24,6 +24,7 @@ def test_clean_images_score_near_the_floor_and_noise_far_above():
     k_clean, _ = r.kid(clean)
     k_noisy, _ = r.kid(noisy)
     assert k_noisy > 10 * max(k_clean, 1e-4)
+    assert r.kid(noisy) == r.kid(noisy)            # the same subsets every call: rows of a table comparable
     assert r.accuracy(clean, labels) > 0.85 and r.accuracy(noisy, labels) < r.accuracy(clean, labels)
     assert r.fid(torch.full_like(clean, float("nan"))) != r.fid(torch.full_like(clean, float("nan")))  # NaN
 

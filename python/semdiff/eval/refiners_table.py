@@ -69,6 +69,7 @@ def _plot_sweep(rows, path: Path, cond: str):
     lam = [r["lam"] for r in rows]
     fig, ax = plt.subplots(figsize=(5, 3.2))
     ax.plot(lam, [r["psnr_db"] for r in rows], "o-", color="C0")
+    ax.set_xscale("symlog", linthresh=16)
     ax.set_xlabel("λ (eq. 17; λ/(C·H·W) is the step toward x̂_JSCC)")
     ax.set_ylabel("PSNR (dB)", color="C0")
     ax2 = ax.twinx()
