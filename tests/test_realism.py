@@ -55,3 +55,16 @@ def test_eval_prior_reports_floor_and_samples(tmp_path, capsys):
     assert 0 <= rep["prior"]["broken"] <= 1
     assert (tmp_path / "prior_samples.png").stat().st_size > 1000
     assert "floor" in capsys.readouterr().out
+
+
+def test_mirror_check_sees_backward_shoes_not_clean_images():
+    from gnuradio.semdiff.eval.orientation import MirrorCheck
+    clf = load_classifier()
+    check = MirrorCheck(clf, *split(TUNE))
+    # footwear (5 sandal, 7 sneaker, 9 ankle boot) faces one way; tops and trousers are symmetric
+    assert all(bool(check.oriented[c]) for c in (5, 7, 9)) and not bool(check.oriented[1])
+    clean = split(SENT, 1000)[0]
+    assert check.rate(clean) < 0.1
+    assert check.rate(clean.flip(-1)) > 0.9
+    half = torch.cat([clean[:500], clean[500:].flip(-1)])
+    assert 0.3 < check.rate(half) < 0.7

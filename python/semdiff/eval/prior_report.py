@@ -1,6 +1,7 @@
 """``gr-semdiff eval prior``: is the image prior any good? FID and KID of DDIM samples against the
 independent reference set (``realism.REFERENCE``) beside the clean floor, the share of broken samples
-(``broken.BrokenCheck``) beside the clean rate, and a sample grid.
+(``broken.BrokenCheck``) beside the clean rate, the share of one-way-facing samples that face the wrong way
+(``orientation.MirrorCheck``) beside the clean rate, and a sample grid.
 
 ``--curve RUN_DIR …`` scores the EMA snapshots a training run kept (``train prior --snapshot-every``)
 against the run's training wall time, for recipe A/B comparisons at equal wall-clock (PNG + JSON).
@@ -21,14 +22,22 @@ from ..models.zoo import _path, load_classifier
 from .broken import BrokenCheck
 from .grid import save_grid
 from .metrics import FID_NAME
+from .orientation import MirrorCheck
 from .realism import SENT, TUNE, Realism, split
 
 
 def score(prior, sched, n: int, steps: int, realism: Realism, check: BrokenCheck, seed: int = 0,
-          progress: bool = True) -> tuple[dict, torch.Tensor]:
+          progress: bool = True, mirror: MirrorCheck | None = None) -> tuple[dict, torch.Tensor]:
     x = sample_prior(prior, sched, n, steps=steps, seed=seed, progress=progress)
+    return measure(x, realism, check, mirror), x
+
+
+def measure(x: torch.Tensor, realism: Realism, check: BrokenCheck, mirror: MirrorCheck | None = None) -> dict:
     k, ks = realism.kid(x)
-    return {"fid_ref": realism.fid(x), "kid_ref": k, "kid_ref_std": ks, "broken": check.rate(x)}, x
+    out = {"fid_ref": realism.fid(x), "kid_ref": k, "kid_ref_std": ks, "broken": check.rate(x)}
+    if mirror is not None:
+        out["mirrored"] = mirror.rate(x)
+    return out
 
 
 def _snapshots(run_dir: Path):
@@ -85,13 +94,14 @@ def main(args) -> int:
     out = Path(args.out)
     clf = load_classifier()
     realism = Realism(clf)
-    check = BrokenCheck(clf, split(TUNE)[0])
+    tune = split(TUNE)
+    check = BrokenCheck(clf, tune[0])
+    mirror = MirrorCheck(clf, *tune)
     clean = split(SENT, args.n)[0]
-    floor_k, _ = realism.kid(clean)
-    floor = {"fid_ref": realism.fid(clean), "kid_ref": floor_k, "broken": check.rate(clean)}
+    floor = measure(clean, realism, check, mirror)
     print(f"gr-semdiff eval prior — {FID_NAME} and KID against {realism.n_reference} reference test images")
     print(f"  clean test images (floor), n={len(clean)}: FID {floor['fid_ref']:.2f}  KID {floor['kid_ref']:.4f}  "
-          f"broken {100 * floor['broken']:.1f} %")
+          f"broken {100 * floor['broken']:.1f} %  mirrored {100 * floor['mirrored']:.1f} %")
     report = {"floor": floor}
     if args.curve:
         report["curves"] = curve([Path(c) for c in args.curve], args.curve_n, args.curve_steps, realism, check, out,
@@ -99,11 +109,11 @@ def main(args) -> int:
         print(f"  wrote {out / 'prior_curve.png'}")
     else:
         prior, sched = load_prior(_path(args.prior))
-        m, x = score(prior, sched, args.n, args.steps, realism, check, seed=args.seed)
+        m, x = score(prior, sched, args.n, args.steps, realism, check, seed=args.seed, mirror=mirror)
         report["prior"] = {"name": str(args.prior), "samples": args.n, "ddim_steps": args.steps, **m}
         print(f"  {args.prior}: {args.n} samples, DDIM {args.steps}: FID {m['fid_ref']:.2f} "
               f"({m['fid_ref'] / floor['fid_ref']:.1f}× floor)  KID {m['kid_ref']:.4f} ± {m['kid_ref_std']:.4f}  "
-              f"broken {100 * m['broken']:.1f} %")
+              f"broken {100 * m['broken']:.1f} %  mirrored {100 * m['mirrored']:.1f} %")
         flags = check.flags(x[:64])["any"]
         grid = save_grid(x[:64], out / "prior_samples.png", title=f"{args.prior}: 64 of {args.n} DDIM-{args.steps} "
                          f"samples ({int(flags.sum())} flagged broken)",

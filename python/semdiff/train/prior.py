@@ -61,10 +61,9 @@ def train_prior(out: Path, run_dir: Path, data: str = "fashion-mnist", steps: in
     acp = sched.alphas_cumprod
 
     def loss_fn(b, step):
-        x0 = b[0]
-        flip = torch.rand(x0.shape[0]) < 0.5  # clothing is left-right symmetric: free augmentation
-        x0 = torch.where(flip[:, None, None, None], x0.flip(-1), x0)
-        return diffusion_loss(unet, x0, acp, rc["prediction"], rc["snr_gamma"])
+        # No left-right flips: Fashion-MNIST's footwear faces one way (92-100 % of sandals, sneakers and
+        # ankle boots in the test split), and a flipped training set taught the prior backward shoes.
+        return diffusion_loss(unet, b[0], acp, rc["prediction"], rc["snr_gamma"])
 
     def export(r: Run):
         ema_model = copy.deepcopy(r.model)
