@@ -23,6 +23,32 @@ def test_eval_diffcom_small(tmp_path, capsys):
     assert "FID (Fashion-MNIST features)" in capsys.readouterr().out
 
 
+def test_eval_diffcom_demo_condition_on_tune_images(tmp_path, capsys):
+    """--conditions demo is the README demo's link and codec; --tune sends held-out images, not SENT ones."""
+    from gnuradio.semdiff.eval.realism import TUNE, split
+    js = tmp_path / "r.json"
+    assert main(["eval", "diffcom", "--n", "3", "--methods", "deepjscc", "--conditions", "demo", "--tune",
+                 "--json", str(js)]) == 0
+    rep = json.loads(js.read_text())
+    assert rep["split"] == "tune" and [r["condition"] for r in rep["rows"]] == ["demo"]
+    assert "TUNE" in capsys.readouterr().out
+    from gnuradio.semdiff.eval.realism import Realism
+    from gnuradio.semdiff.models.zoo import load_classifier
+    x, labels = split(TUNE, 3)
+    assert abs(rep["floor"]["accuracy"] - Realism(load_classifier()).accuracy(x, labels)) < 1e-6
+
+
+def test_eval_diffcom_default_conditions_leave_the_demo_out():
+    import argparse
+
+    from gnuradio.semdiff.cli_types import check
+    from gnuradio.semdiff.eval.diffcom_table import CONDITIONS, DEFAULT_CONDITIONS
+    args = argparse.Namespace(cmd="eval", what="diffcom", methods="deepjscc", conditions="", params=None, blind=False)
+    check(args, argparse.ArgumentParser())
+    assert args.conditions.split(",") == list(DEFAULT_CONDITIONS) and "demo" in CONDITIONS
+    assert "demo" not in args.conditions
+
+
 def test_bench_phy_prints_ratios(capsys):
     assert main(["bench", "phy", "--frames", "400", "--repeats", "1"]) == 0
     out = capsys.readouterr().out

@@ -26,6 +26,7 @@ BAD = [
     (["eval", "refiners", "--lams", "0,64", "--lam-condition", "awgn10"], "--lam-condition"),
     (["eval", "refiners", "--params", '{"diffjscc": {"cfg_scale": -1}}'], "--params"),
     (["eval", "refiners", "--images", "/nonexistent"], "--images"),
+    (["eval", "refiners", "--images", "/tmp", "--tune"], "--tune"),
     (["eval", "icdm", "--n", "-5"], "--n"),
     (["eval", "icdm", "--classes", "bogus"], "--classes"),
     (["eval", "icdm", "--beta-awgn", "-1"], "--beta-awgn"),

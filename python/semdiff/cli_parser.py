@@ -97,7 +97,10 @@ def _eval(sub):
     ed.add_argument("--n", type=_int_in(1, TEST_SENT), default=100, help="test images (≥ 100 for reported numbers)")
     ed.add_argument("--methods", default="deepjscc,diffcom,hifi_diffcom", help="comma list of decoding methods")
     ed.add_argument("--conditions", default="", help="comma list of awgn10, awgn0, multipath10 (= clipping ∞), "
-                    "clip1.4, clip1.0; empty: all; 'none' with --blind for the blind test only")
+                    "clip1.4, clip1.0, demo (the README demo's link and codec, opt-in); empty: all but demo; "
+                    "'none' with --blind for the blind test only")
+    ed.add_argument("--tune", action="store_true", help="send the held-out TUNE images (for choosing parameters) "
+                    "instead of the reported SENT images")
     ed.add_argument("--jscc", default="jscc_fmnist_ofdm_cbr1-8", help="codec (zoo name or path)")
     ed.add_argument("--prior", default="prior_fmnist", help="image prior (zoo name or directory)")
     ed.add_argument("--batch", type=positive, default=50, help="frames decoded together")
@@ -132,6 +135,8 @@ def _eval(sub):
     er.add_argument("--prior", default="prior_fmnist", help="image prior (zoo name or directory)")
     er.add_argument("--images", type=existing_dir, help="a folder of your own images instead of Fashion-MNIST "
                     "(first half sent, second half the FID/KID reference)")
+    er.add_argument("--tune", action="store_true", help="send the held-out TUNE images (for choosing zeta_scale, "
+                    "λ, …) instead of the reported SENT images")
     er.add_argument("--batch", type=positive, default=50, help="frames decoded together")
     er.add_argument("--seed", type=nonneg, default=0, help="channel and sampler seed")
     er.add_argument("--params", type=json_object, help='JSON per method, e.g. {"diffjscc": {"cfg_scale": 2}}')

@@ -104,15 +104,18 @@ def check(args, parser: argparse.ArgumentParser) -> None:
 
             from .decoders import methods
             from .decoders.registry import validate_params
-            conditions = import_module(f".eval.{args.what}_table", __package__).CONDITIONS
+            table = import_module(f".eval.{args.what}_table", __package__)
+            conditions = table.CONDITIONS
             args.methods = ",".join(_list_of("--methods", methods(), args.methods))
             if args.conditions == "":
-                args.conditions = ",".join(conditions)
+                args.conditions = ",".join(getattr(table, "DEFAULT_CONDITIONS", conditions))
             elif args.conditions != "none":
                 args.conditions = ",".join(_list_of("--conditions", conditions, args.conditions))
             if args.conditions == "none" and not (getattr(args, "blind", False) or getattr(args, "lams", None)):
                 raise ValueError("argument --conditions: 'none' runs nothing without --blind (diffcom) or --lams "
                                  "(refiners)")
+            if getattr(args, "tune", False) and getattr(args, "images", None):
+                raise ValueError("argument --tune: sends Fashion-MNIST's TUNE images; it cannot go with --images")
             if getattr(args, "lams", None):
                 _list_of("--lam-condition", conditions, args.lam_condition)
             for m, p in (args.params or {}).items():

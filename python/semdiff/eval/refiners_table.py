@@ -20,7 +20,7 @@ from ..models.zoo import load_classifier, load_image_prior, load_jscc
 from .diffcom_table import HEADER, run_condition
 from .grid import save_grid
 from .metrics import psnr
-from .realism import SENT, Realism, split
+from .realism import SENT, TUNE, Realism, split
 
 AWGN, OFDM = "jscc_fmnist_awgn_cbr1-16", "jscc_fmnist_ofdm_cbr1-16"
 CONDITIONS = {
@@ -30,9 +30,10 @@ CONDITIONS = {
 
 
 def images(args):
-    """(sent, labels or None, reference or None): the SENT split, or a user folder halved."""
+    """(sent, labels or None, reference or None): the SENT split (TUNE with ``--tune``), or a user folder
+    halved."""
     if not args.images:
-        x, labels = split(SENT, args.n)
+        x, labels = split(TUNE if getattr(args, "tune", False) else SENT, args.n)
         return x, labels, None
     x, _ = stack(load_dataset(args.images, "test"))
     half = len(x) // 2
