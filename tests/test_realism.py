@@ -68,3 +68,11 @@ def test_mirror_check_sees_backward_shoes_not_clean_images():
     assert check.rate(clean.flip(-1)) > 0.9
     half = torch.cat([clean[:500], clean[500:].flip(-1)])
     assert 0.3 < check.rate(half) < 0.7
+
+
+def test_class_tv_sees_a_class_imbalance():
+    r = Realism(load_classifier())
+    clean, labels = split(SENT, 1000)
+    assert r.class_tv(clean) < 0.05
+    one_class = clean[labels == 1]                    # trousers only: 90 % of the mass is misplaced
+    assert r.class_tv(one_class) > 0.8

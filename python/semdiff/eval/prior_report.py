@@ -34,7 +34,8 @@ def score(prior, sched, n: int, steps: int, realism: Realism, check: BrokenCheck
 
 def measure(x: torch.Tensor, realism: Realism, check: BrokenCheck, mirror: MirrorCheck | None = None) -> dict:
     k, ks = realism.kid(x)
-    out = {"fid_ref": realism.fid(x), "kid_ref": k, "kid_ref_std": ks, "broken": check.rate(x)}
+    out = {"fid_ref": realism.fid(x), "kid_ref": k, "kid_ref_std": ks, "broken": check.rate(x),
+           "class_tv": realism.class_tv(x)}
     if mirror is not None:
         out["mirrored"] = mirror.rate(x)
     return out
@@ -101,7 +102,8 @@ def main(args) -> int:
     floor = measure(clean, realism, check, mirror)
     print(f"gr-semdiff eval prior — {FID_NAME} and KID against {realism.n_reference} reference test images")
     print(f"  clean test images (floor), n={len(clean)}: FID {floor['fid_ref']:.2f}  KID {floor['kid_ref']:.4f}  "
-          f"broken {100 * floor['broken']:.1f} %  mirrored {100 * floor['mirrored']:.1f} %")
+          f"broken {100 * floor['broken']:.1f} %  mirrored {100 * floor['mirrored']:.1f} %  "
+          f"class-share TV {floor['class_tv']:.3f}")
     report = {"floor": floor}
     if args.curve:
         report["curves"] = curve([Path(c) for c in args.curve], args.curve_n, args.curve_steps, realism, check, out,
@@ -113,7 +115,7 @@ def main(args) -> int:
         report["prior"] = {"name": str(args.prior), "samples": args.n, "ddim_steps": args.steps, **m}
         print(f"  {args.prior}: {args.n} samples, DDIM {args.steps}: FID {m['fid_ref']:.2f} "
               f"({m['fid_ref'] / floor['fid_ref']:.1f}× floor)  KID {m['kid_ref']:.4f} ± {m['kid_ref_std']:.4f}  "
-              f"broken {100 * m['broken']:.1f} %  mirrored {100 * m['mirrored']:.1f} %")
+              f"broken {100 * m['broken']:.1f} %  mirrored {100 * m['mirrored']:.1f} %  class-share TV {m['class_tv']:.3f}")
         flags = check.flags(x[:64])["any"]
         grid = save_grid(x[:64], out / "prior_samples.png", title=f"{args.prior}: 64 of {args.n} DDIM-{args.steps} "
                          f"samples ({int(flags.sum())} flagged broken)",

@@ -46,6 +46,7 @@ class Realism:
                                              input_img_size=size)
         self._kid_subset = kid_subset
         self._ref = ref
+        self._ref_shares = None
         with torch.no_grad():
             for i in range(0, len(ref), 1000):
                 self._fid.update(_01(ref[i:i + 1000]), real=True)
@@ -78,6 +79,17 @@ class Realism:
     def accuracy(self, x: torch.Tensor, labels: torch.Tensor) -> float:
         pred = torch.cat([self.clf(x[i:i + 1000]).argmax(1) for i in range(0, len(x), 1000)])
         return float((pred == labels).float().mean())
+
+    @torch.no_grad()
+    def class_tv(self, x: torch.Tensor) -> float:
+        """Total-variation distance between the classifier's class shares on ``x`` and on the reference
+        set: tells a class imbalance (a prior that favours trousers) apart from a texture gap."""
+        def shares(images):
+            pred = torch.cat([self.clf(images[i:i + 1000]).argmax(1) for i in range(0, len(images), 1000)])
+            return torch.bincount(pred, minlength=self.clf.cfg.n_classes).double() / len(pred)
+        if self._ref_shares is None:
+            self._ref_shares = shares(self._ref)
+        return 0.5 * float((shares(torch.nan_to_num(x)) - self._ref_shares).abs().sum())
 
     def scores(self, x: torch.Tensor, labels: torch.Tensor | None = None) -> dict:
         k, ks = self.kid(x)
