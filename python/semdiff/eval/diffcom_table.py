@@ -125,7 +125,7 @@ def main(args) -> int:
     realism = Realism(clf)
     floor = realism.scores(x, labels)
     params = args.params or {}
-    conds = [] if args.conditions == "none" else args.conditions.split(",") if args.conditions else list(CONDITIONS)
+    conds = [] if args.conditions == "none" else args.conditions.split(",") if args.conditions else list(DEFAULT_CONDITIONS)
     print(f"gr-semdiff eval diffcom — {len(x)} Fashion-MNIST test images ({'TUNE: held out' if args.tune else 'SENT'}), codec {args.jscc} "
           f"(CBR 1/{round(1 / codec.cfg.cbr)}), prior {args.prior}; SNR = Es/N0; seed {args.seed}")
     print(f"  metrics: PSNR (dB), SSIM, {PERCEPTUAL_NAME}; {FID_NAME} and {KID_NAME} against "

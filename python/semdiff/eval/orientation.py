@@ -19,6 +19,7 @@ from __future__ import annotations
 import torch
 
 from ..models.classifier import FashionClassifier
+from .realism import predict
 
 
 def _corr(x: torch.Tensor, m: torch.Tensor) -> torch.Tensor:
@@ -45,7 +46,7 @@ class MirrorCheck:
         """(counted, mirrored): which samples were predicted as an oriented class, and which of those
         face the other way."""
         x = torch.nan_to_num(x.float())
-        pred = torch.cat([self.clf(x[i:i + 1000]).argmax(1) for i in range(0, len(x), 1000)])
+        pred = predict(self.clf, x)
         counted = self.oriented[pred]
         m = self.means[pred]
         mirrored = counted & (_corr(x, m.flip(-1)) > _corr(x, m))

@@ -33,6 +33,13 @@ def split(part: slice, n: int | None = None):
     return test.images[part.start:stop], test.labels[part.start:stop]
 
 
+@torch.no_grad()
+def predict(clf: FashionClassifier, x: torch.Tensor) -> torch.Tensor:
+    """The metric network's class for each image, in chunks of 1000 (one place for accuracy, class
+    shares and the orientation check)."""
+    return torch.cat([clf(x[i:i + 1000]).argmax(1) for i in range(0, len(x), 1000)])
+
+
 class Realism:
     """FID, KID and classifier accuracy of image sets against one fixed reference set, whose features
     are extracted once (torchmetrics keeps them across ``reset``)."""
@@ -77,16 +84,14 @@ class Realism:
 
     @torch.no_grad()
     def accuracy(self, x: torch.Tensor, labels: torch.Tensor) -> float:
-        pred = torch.cat([self.clf(x[i:i + 1000]).argmax(1) for i in range(0, len(x), 1000)])
-        return float((pred == labels).float().mean())
+        return float((predict(self.clf, x) == labels).float().mean())
 
     @torch.no_grad()
     def class_tv(self, x: torch.Tensor) -> float:
         """Total-variation distance between the classifier's class shares on ``x`` and on the reference
         set: tells a class imbalance (a prior that favours trousers) apart from a texture gap."""
         def shares(images):
-            pred = torch.cat([self.clf(images[i:i + 1000]).argmax(1) for i in range(0, len(images), 1000)])
-            return torch.bincount(pred, minlength=self.clf.cfg.n_classes).double() / len(pred)
+            return torch.bincount(predict(self.clf, images), minlength=self.clf.cfg.n_classes).double() / len(images)
         if self._ref_shares is None:
             self._ref_shares = shares(self._ref)
         return 0.5 * float((shares(torch.nan_to_num(x)) - self._ref_shares).abs().sum())
