@@ -1,6 +1,7 @@
 """Every trainer runs a few steps through the CLI into a temporary zoo, checkpoints, resumes, and its
 model loads back from the zoo."""
 import json
+import math
 
 import pytest
 import torch
@@ -75,3 +76,41 @@ def test_diffjscc_trainer_records_its_prior_and_starts_from_init(tmp_path):
     assert all(torch.allclose(a[k], b[k], atol=1e-6) for k in a)
     moved = [k for k in a if not torch.equal(a[k], net.branch.__class__(p.inner, net.cfg).state_dict()[k])]
     assert moved                                   # the init was trained, not a fresh copy of the prior
+
+
+def _fit(run_dir, steps, lr, resume=False, new_cycle=False):
+    from gnuradio.semdiff.train.loop import Run
+    net = torch.nn.Linear(2, 1)
+    run = Run(run_dir, net, steps, lr=lr, ckpt_every=5, warmup=4)
+    if resume:
+        assert run.resume(new_cycle=new_cycle)
+    lrs = []
+
+    def loss(b, step):
+        lrs.append(run.opt.param_groups[0]["lr"])
+        return net(b[0]).pow(2).mean()
+
+    run.fit(loss, iter(lambda: (torch.randn(4, 2),), None), log_every=5)
+    return run, lrs
+
+
+def test_new_cycle_restarts_the_schedule_and_persists(tmp_path):
+    run, lrs = _fit(tmp_path / "r", 10, 1e-2)
+    assert lrs[-1] < 1e-3                       # the first cosine has annealed
+    (tmp_path / "r" / "ckpt" / "optim.pt").unlink()   # as on a fresh checkout of a shipped checkpoint
+    run, lrs = _fit(tmp_path / "r", 30, 4e-3, resume=True, new_cycle=True)
+    assert run.cycle_start == 10 and run.step == 30
+    assert lrs[0] == pytest.approx(4e-3 / 4)   # warm-up starts again from the resumed step
+    # warm-up done at the cycle's 4th step, where the cosine over the 20-step cycle has begun to fall
+    assert lrs.index(max(lrs)) == 3 and max(lrs) == pytest.approx(4e-3 * 0.5 * (1 + math.cos(math.pi * 3 / 20)))
+    assert lrs[-1] < 1e-4
+    assert json.loads((tmp_path / "r" / "ckpt" / "state.json").read_text())["cycle_start"] == 10
+    # a plain resume keeps the cycle: at step 30 of a 30-step cycle started at 10 there is nothing left
+    run, lrs = _fit(tmp_path / "r", 40, 4e-3, resume=True)
+    assert run.cycle_start == 10 and lrs[0] < 4e-3 / 2
+
+
+def test_new_cycle_needs_a_resumed_prior(tmp_path, capsys):
+    with pytest.raises(SystemExit):
+        train(tmp_path, "prior", "--steps", "2", "--new-cycle")
+    assert "--new-cycle" in capsys.readouterr().err

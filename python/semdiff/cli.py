@@ -24,7 +24,7 @@ def _train(args) -> int:
         from .train.prior import train_prior
         train_prior(out_root / name, run_root / name, data=args.data, steps=args.steps or 60000,
                     batch=args.batch or 64, lr=args.lr, seed=args.seed, resume=args.resume, recipe=args.recipe,
-                    ckpt_every=args.ckpt_every or 500, snapshot_every=args.snapshot_every,
+                    new_cycle=args.new_cycle, ckpt_every=args.ckpt_every or 500, snapshot_every=args.snapshot_every,
                     ema_decay=args.ema_decay, command=command)
     elif args.what == "jscc":
         from .train.jscc import train_jscc

@@ -40,6 +40,8 @@ def _train(sub):
     t.add_argument("--lr", type=pos_float, help="peak learning rate (default per model and recipe)")
     t.add_argument("--seed", type=nonneg, default=0, help="random seed (data order, initialisation)")
     t.add_argument("--resume", action="store_true", help="continue from the run's last checkpoint")
+    t.add_argument("--new-cycle", action="store_true", help="(prior, with --resume) warm restart: the LR "
+                   "schedule starts again at the resumed step, warm-up then cosine from --lr to 0 at --steps")
     t.add_argument("--ckpt-every", type=positive, help="checkpoint + export every N steps (default 500-1000)")
     t.add_argument("--name", help="model name (file stem / directory in --out); default from the model and --data")
     t.add_argument("--out", default=str(user_models_dir()), help="model directory written to (the shipped zoo "

@@ -129,6 +129,9 @@ def check(args, parser: argparse.ArgumentParser) -> None:
         elif args.cmd == "eval" and args.what == "icdm":
             from .interference.icdm import INTERFERER_CLASSES
             args.classes = ",".join(_list_of("--classes", INTERFERER_CLASSES, args.classes))
+        elif args.cmd == "train" and args.new_cycle and not (args.resume and args.what == "prior"):
+            raise ValueError("argument --new-cycle: restarts the learning-rate schedule of a resumed prior run; "
+                             "it needs 'train prior --resume'")
         elif args.cmd == "train" and args.snr_min > args.snr_max:
             raise ValueError(f"argument --snr-min: {args.snr_min} is above --snr-max {args.snr_max}")
         elif args.cmd == "train" and args.what == "symbol-prior":

@@ -55,7 +55,12 @@ def infinite_batches(dataset, batch_size: int, seed: int, start_step: int = 0) -
 
 
 class Run:
-    """One training run: model, optimizer, cosine LR with warm-up, optional EMA, checkpoints."""
+    """One training run: model, optimizer, cosine LR with warm-up, optional EMA, checkpoints.
+
+    The schedule may be restarted (``resume(new_cycle=True)``, an SGDR-style warm restart, Loshchilov &
+    Hutter 2017): warm-up and cosine then run from the resumed step to ``steps``. The cycle's start is
+    saved with the checkpoint so later resumes keep it.
+    """
 
     def __init__(self, run_dir: Path, model: torch.nn.Module, steps: int, lr: float = 1e-3,
                  ema_decay: float | None = None, ckpt_every: int = 500, seed: int = 0, warmup: int = 200,
@@ -63,12 +68,17 @@ class Run:
         self.dir = Path(run_dir)
         self.model, self.steps, self.ckpt_every, self.seed = model, steps, ckpt_every, seed
         self.opt = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=weight_decay)
-        self.sched = torch.optim.lr_scheduler.LambdaLR(
-            self.opt, lambda s: min(1.0, (s + 1) / warmup) * 0.5 * (1 + math.cos(math.pi * min(s, steps) / steps)))
+        self.cycle_start, self.warmup = 0, warmup
+        # the scheduler's count is the global step; the lambda reads the cycle's start when called
+        self.sched = torch.optim.lr_scheduler.LambdaLR(self.opt, self._lr_factor)
         self.ema = EMA(model, ema_decay) if ema_decay else None
         self.step = 0
         self.train_seconds = 0.0   # wall time spent inside fit(), summed over resumes (curves against time)
         torch.manual_seed(seed)
+
+    def _lr_factor(self, s: int) -> float:
+        s, span = max(0, s - self.cycle_start), max(1, self.steps - self.cycle_start)
+        return min(1.0, (s + 1) / self.warmup) * 0.5 * (1 + math.cos(math.pi * min(s, span) / span))
 
     # -- checkpoints -------------------------------------------------------------------------
     @property
@@ -84,9 +94,9 @@ class Run:
         torch.save({"opt": self.opt.state_dict(), "sched": self.sched.state_dict()}, self.ckpt / "optim.pt")
         (self.ckpt / "state.json").write_text(json.dumps(
             {"step": self.step, "ema_updates": self.ema.updates if self.ema else 0, "time": time.time(),
-             "train_seconds": self.train_seconds}))
+             "train_seconds": self.train_seconds, "cycle_start": self.cycle_start}))
 
-    def resume(self) -> bool:
+    def resume(self, new_cycle: bool = False) -> bool:
         if not (self.ckpt / "state.json").exists():
             return False
         state = json.loads((self.ckpt / "state.json").read_text())
@@ -96,6 +106,8 @@ class Run:
             self.ema.updates = state["ema_updates"]
         self.step = state["step"]
         self.train_seconds = state.get("train_seconds", 0.0)
+        self.cycle_start = self.step if new_cycle else state.get("cycle_start", 0)
+        base_lrs = list(self.sched.base_lrs)   # a new cycle peaks at this run's lr, not the saved one
         if (self.ckpt / "optim.pt").exists():
             o = torch.load(self.ckpt / "optim.pt", weights_only=True)
             self.opt.load_state_dict(o["opt"])
@@ -109,6 +121,13 @@ class Run:
                 warnings.filterwarnings("ignore", message="Detected call of `lr_scheduler.step", category=UserWarning)
                 for _ in range(self.step):
                     self.sched.step()
+        if new_cycle:
+            self.sched.base_lrs = base_lrs
+            for g, lr in zip(self.opt.param_groups, base_lrs):
+                g["lr"] = lr * self._lr_factor(self.step)
+            self.sched._last_lr = [g["lr"] for g in self.opt.param_groups]
+            print(f"new LR cycle: warm-up {self.warmup} then cosine from step {self.step} to {self.steps}, "
+                  f"peak {base_lrs[0]:.2e}")
         if (self.ckpt / "rng.safetensors").exists():
             torch.set_rng_state(load_file(str(self.ckpt / "rng.safetensors"))["torch_rng"])
         return True

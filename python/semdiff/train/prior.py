@@ -47,7 +47,7 @@ def diffusion_loss(unet, x0: torch.Tensor, acp: torch.Tensor, prediction: str, s
 def train_prior(out: Path, run_dir: Path, data: str = "fashion-mnist", steps: int = 60000, batch: int = 64,
                 lr: float | None = None, seed: int = 0, resume: bool = False, recipe: str = "v",
                 image_size: int = 32, channels: int = 1, ckpt_every: int = 500, snapshot_every: int = 0,
-                ema_decay: float = 0.999, command: str = "") -> Run:
+                ema_decay: float = 0.999, command: str = "", new_cycle: bool = False) -> Run:
     if recipe not in RECIPES:
         raise ValueError(f"recipe must be one of {sorted(RECIPES)}, got {recipe!r}")
     rc = RECIPES[recipe]
@@ -56,7 +56,7 @@ def train_prior(out: Path, run_dir: Path, data: str = "fashion-mnist", steps: in
     sched = make_scheduler(rc["prediction"])
     run = Run(run_dir, unet, steps, lr=lr or rc["lr"], ema_decay=ema_decay, ckpt_every=ckpt_every, seed=seed,
               warmup=500)
-    if resume and run.resume():
+    if resume and run.resume(new_cycle=new_cycle):
         print(f"resumed {run_dir} at step {run.step}")
     acp = sched.alphas_cumprod
 
