@@ -2,6 +2,7 @@
 model loads back from the zoo."""
 import json
 import math
+import shutil
 
 import pytest
 import torch
@@ -44,6 +45,16 @@ def test_prior_trainer(tmp_path):
     assert any(k.startswith("p/") for k in manifest(tmp_path))
 
 
+def test_a_finished_prior_resumed_at_its_horizon_is_exported_once(tmp_path):
+    args = ("prior", "--steps", "2", "--batch", "4", "--name", "p", "--snapshot-every", "2")
+    assert train(tmp_path, *args) == 0
+    shutil.rmtree(tmp_path / "zoo" / "p")           # a fresh checkout: the checkpoint without its export
+    assert train(tmp_path, *args, "--resume") == 0
+    assert load_prior(tmp_path / "zoo" / "p")[0].config.sample_size == 32
+    index = (tmp_path / "runs" / "p" / "snapshots" / "index.jsonl").read_text().splitlines()
+    assert [json.loads(line)["step"] for line in index] == [2]
+
+
 def test_classifier_trainer(tmp_path):
     assert train(tmp_path, "classifier", "--steps", "2", "--batch", "16", "--name", "c") == 0
     assert load_classifier(tmp_path / "zoo" / "c")(torch.zeros(2, 1, 32, 32)).shape == (2, 10)
@@ -78,7 +89,7 @@ def test_diffjscc_trainer_records_its_prior_and_starts_from_init(tmp_path):
     assert moved                                   # the init was trained, not a fresh copy of the prior
 
 
-def _fit(run_dir, steps, lr, resume=False, new_cycle=False):
+def _fit(run_dir, steps, lr, resume=False, new_cycle=False, on_checkpoint=None):
     from gnuradio.semdiff.train.loop import Run
     net = torch.nn.Linear(2, 1)
     run = Run(run_dir, net, steps, lr=lr, ckpt_every=5, warmup=4)
@@ -90,7 +101,7 @@ def _fit(run_dir, steps, lr, resume=False, new_cycle=False):
         lrs.append(run.opt.param_groups[0]["lr"])
         return net(b[0]).pow(2).mean()
 
-    run.fit(loss, iter(lambda: (torch.randn(4, 2),), None), log_every=5)
+    run.fit(loss, iter(lambda: (torch.randn(4, 2),), None), log_every=5, on_checkpoint=on_checkpoint)
     return run, lrs
 
 
@@ -108,6 +119,15 @@ def test_new_cycle_restarts_the_schedule_and_persists(tmp_path):
     # a plain resume keeps the cycle: at step 30 of a 30-step cycle started at 10 there is nothing left
     run, lrs = _fit(tmp_path / "r", 40, 4e-3, resume=True)
     assert run.cycle_start == 10 and lrs[0] < 4e-3 / 2
+
+
+def test_a_finished_run_resumed_at_its_horizon_still_exports(tmp_path):
+    exported = []
+    _fit(tmp_path / "r", 10, 1e-2, on_checkpoint=lambda r: exported.append(r.step))
+    assert exported == [5, 10]
+    exported.clear()
+    run, lrs = _fit(tmp_path / "r", 10, 1e-2, resume=True, on_checkpoint=lambda r: exported.append(r.step))
+    assert lrs == [] and exported == [10]          # no step taken, one export of the finished model
 
 
 def test_new_cycle_needs_a_resumed_prior(tmp_path, capsys):

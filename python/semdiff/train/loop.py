@@ -167,6 +167,10 @@ class Run:
                 if on_checkpoint:
                     on_checkpoint(self)
                 t_last = time.time()   # export time is not training time
+        if not losses and on_checkpoint:
+            # resumed at (or past) its horizon: nothing to train, but the finished model is still exported
+            # (a fresh checkout carries the checkpoint, not the export)
+            on_checkpoint(self)
         bar.close()
         log.close()
         self.model.eval()

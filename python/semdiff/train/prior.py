@@ -44,6 +44,11 @@ def diffusion_loss(unet, x0: torch.Tensor, acp: torch.Tensor, prediction: str, s
     return per.mean()
 
 
+def _indexed(snap: Path, step: int) -> bool:
+    index = snap / "index.jsonl"
+    return index.exists() and any(json.loads(line)["step"] == step for line in index.read_text().splitlines() if line)
+
+
 def train_prior(out: Path, run_dir: Path, data: str = "fashion-mnist", steps: int = 60000, batch: int = 64,
                 lr: float | None = None, seed: int = 0, resume: bool = False, recipe: str = "v",
                 image_size: int = 32, channels: int = 1, ckpt_every: int = 500, snapshot_every: int = 0,
@@ -71,13 +76,15 @@ def train_prior(out: Path, run_dir: Path, data: str = "fashion-mnist", steps: in
         files = save_prior(out, ema_model, sched)
         register(files, command or "gr-semdiff train prior", directory=Path(out).parent, step=r.step, kind="prior",
                  recipe=recipe)
-        if snapshot_every and r.step % snapshot_every == 0:
+        snap = Path(r.dir) / "snapshots"
+        snap_file = snap / f"ema_{r.step:07d}.safetensors"
+        # once per step: a finished run resumed at its horizon exports again but is not a new snapshot
+        if snapshot_every and r.step % snapshot_every == 0 and not _indexed(snap, r.step):
             # EMA snapshots with their training time: the FID-against-wall-time curve (eval prior-curve)
-            snap = Path(r.dir) / "snapshots"
             if not (snap / "config.json").exists():   # the architecture the snapshots load into
                 r.model.save_config(snap)
                 sched.save_config(snap / "scheduler")
-            save_file({k: v.contiguous() for k, v in r.ema.shadow.items()}, str(snap / f"ema_{r.step:07d}.safetensors"),
+            save_file({k: v.contiguous() for k, v in r.ema.shadow.items()}, str(snap_file),
                       metadata={"step": str(r.step), "train_seconds": f"{r.train_seconds:.1f}", "recipe": recipe})
             with open(snap / "index.jsonl", "a") as f:
                 f.write(json.dumps({"step": r.step, "train_seconds": round(r.train_seconds, 1),
