@@ -19,6 +19,7 @@ stage() {
   local name="$1" target="$2"; shift 2
   if [ -e "$target" ]; then echo "[measure] $name: $target exists, skipped"; return; fi
   echo "[measure] $name → $target"
+  mkdir -p "$(dirname "$target")"
   "$@" 2>&1 | tee "${target%.*}.txt"
 }
 
