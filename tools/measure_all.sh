@@ -59,7 +59,7 @@ stages=("$@")
 [ ${#stages[@]} -gt 0 ] || stages=(prior diffcom demo solvers icdm refiners glyphs)
 for s in "${stages[@]}"; do
   case "$s" in
-    prior|diffcom|demo|solvers|icdm|refiners|glyphs) mkdir -p "$OUT/solvers"; "run_$s" ;;
+    prior|diffcom|demo|solvers|icdm|refiners|glyphs) "run_$s" ;;
     *) echo "measure_all: unknown stage '$s' (prior diffcom demo solvers icdm refiners glyphs)" >&2; exit 2 ;;
   esac
 done

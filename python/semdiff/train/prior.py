@@ -77,14 +77,13 @@ def train_prior(out: Path, run_dir: Path, data: str = "fashion-mnist", steps: in
         register(files, command or "gr-semdiff train prior", directory=Path(out).parent, step=r.step, kind="prior",
                  recipe=recipe)
         snap = Path(r.dir) / "snapshots"
-        snap_file = snap / f"ema_{r.step:07d}.safetensors"
         # once per step: a finished run resumed at its horizon exports again but is not a new snapshot
         if snapshot_every and r.step % snapshot_every == 0 and not _indexed(snap, r.step):
             # EMA snapshots with their training time: the FID-against-wall-time curve (eval prior-curve)
             if not (snap / "config.json").exists():   # the architecture the snapshots load into
                 r.model.save_config(snap)
                 sched.save_config(snap / "scheduler")
-            save_file({k: v.contiguous() for k, v in r.ema.shadow.items()}, str(snap_file),
+            save_file({k: v.contiguous() for k, v in r.ema.shadow.items()}, str(snap / f"ema_{r.step:07d}.safetensors"),
                       metadata={"step": str(r.step), "train_seconds": f"{r.train_seconds:.1f}", "recipe": recipe})
             with open(snap / "index.jsonl", "a") as f:
                 f.write(json.dumps({"step": r.step, "train_seconds": round(r.train_seconds, 1),
