@@ -121,6 +121,17 @@ def test_new_cycle_restarts_the_schedule_and_persists(tmp_path):
     assert run.cycle_start == 10 and lrs[0] < 4e-3 / 2
 
 
+def test_a_resume_drops_log_rows_past_its_checkpoint(tmp_path):
+    _fit(tmp_path / "r", 10, 1e-2)
+    log = tmp_path / "r" / "log.jsonl"
+    with open(log, "a") as f:                      # a lost run's rows: logged, never checkpointed
+        f.write(json.dumps({"step": 15, "loss": 9.0}) + "\n" + json.dumps({"step": 20, "loss": 9.0}) + "\n")
+    _fit(tmp_path / "r", 20, 1e-2, resume=True)
+    steps = [json.loads(r)["step"] for r in log.read_text().splitlines()]
+    assert steps == [5, 10, 15, 20]                # each step once, in order
+    assert all(json.loads(r)["loss"] != 9.0 for r in log.read_text().splitlines())
+
+
 def test_a_finished_run_resumed_at_its_horizon_still_exports(tmp_path):
     exported = []
     _fit(tmp_path / "r", 10, 1e-2, on_checkpoint=lambda r: exported.append(r.step))

@@ -105,6 +105,7 @@ class Run:
             self.ema.shadow = load_file(str(self.ckpt / "ema.safetensors"))
             self.ema.updates = state["ema_updates"]
         self.step = state["step"]
+        self._trim_log()
         self.train_seconds = state.get("train_seconds", 0.0)
         self.cycle_start = self.step if new_cycle else state.get("cycle_start", 0)
         base_lrs = list(self.sched.base_lrs)   # a new cycle peaks at this run's lr, not the saved one
@@ -131,6 +132,17 @@ class Run:
         if (self.ckpt / "rng.safetensors").exists():
             torch.set_rng_state(load_file(str(self.ckpt / "rng.safetensors"))["torch_rng"])
         return True
+
+    def _trim_log(self):
+        # rows past the checkpoint come from a run cut off before its next checkpoint was kept (a session
+        # ending between two commits): this run trains those steps again, and the curve must not go back
+        path = self.dir / "log.jsonl"
+        if not path.exists():
+            return
+        rows = [r for r in path.read_text().splitlines() if r.strip()]
+        keep = [r for r in rows if json.loads(r).get("step", 0) <= self.step]
+        if len(keep) < len(rows):
+            path.write_text("".join(r + "\n" for r in keep))
 
     # -- the loop ----------------------------------------------------------------------------
     def fit(self, loss_fn: Callable[[tuple, int], torch.Tensor], batches: Iterator, desc: str = "train",
