@@ -25,7 +25,7 @@ def _train(args) -> int:
         train_prior(out_root / name, run_root / name, data=args.data, steps=args.steps or 60000,
                     batch=args.batch or 64, lr=args.lr, seed=args.seed, resume=args.resume, recipe=args.recipe,
                     new_cycle=args.new_cycle, ckpt_every=args.ckpt_every or 500, snapshot_every=args.snapshot_every,
-                    ema_decay=args.ema_decay, command=command)
+                    ema_decay=args.ema_decay, command=command, guide=args.guide, guide_weight=args.guide_weight)
     elif args.what == "jscc":
         from .train.jscc import train_jscc
         train_jscc(out_root / name, run_root / name, cbr=args.cbr, data=args.data, steps=args.steps or 15000,

@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import argparse
 
-from .cli_types import (TEST_SENT, TEST_TUNE, Parser, _float_in, _int_in, existing_dir, finite, json_object,
-                        nonneg, nonneg_list, pos_float, positive)
+from .cli_types import (TEST_SENT, TEST_TUNE, Parser, _float_in, _int_in, existing_dir, finite, guide_source,
+                        json_object, nonneg, nonneg_list, pos_float, positive)
 from .cli_parser_air import bench_sync, capture, eval_sync, replay
 from .paths import user_models_dir
 
@@ -71,6 +71,10 @@ def _train(sub):
     t.add_argument("--snapshot-every", type=nonneg, default=0,
                    help="(prior) keep an EMA snapshot every N steps for FID-against-time curves (0: none)")
     t.add_argument("--ema-decay", type=_float_in(0.0, 1.0, lo_open=True), default=0.999, help="(prior) EMA decay")
+    t.add_argument("--guide", type=guide_source, help="(prior) autoguidance: the exported prior carries this weaker "
+                   "version of itself (an earlier EMA .safetensors of the run, or a prior directory)")
+    t.add_argument("--guide-weight", type=_float_in(1.0, 9.99), default=1.5,
+                   help="(prior, with --guide) autoguidance weight w: ε = ε_guide + w (ε_prior − ε_guide)")
     _threads(t)
 
 
@@ -89,6 +93,7 @@ def _eval(sub):
     ep.add_argument("-n", "--n", type=_int_in(2, TEST_SENT), default=1000, help="samples (and clean floor images)")
     ep.add_argument("--steps", type=positive, default=50, help="DDIM steps")
     ep.add_argument("--seed", type=nonneg, default=0, help="sampling seed")
+    ep.add_argument("--no-autoguide", action="store_true", help="score the prior alone, without its guide")
     ep.add_argument("--curve", nargs="+", metavar="RUN_DIR", help="training runs (train prior --snapshot-every)")
     ep.add_argument("--curve-n", type=_int_in(2, TEST_SENT), default=500, help="samples per snapshot")
     ep.add_argument("--curve-steps", type=positive, default=25, help="DDIM steps per snapshot")

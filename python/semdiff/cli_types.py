@@ -88,6 +88,13 @@ def existing_dir(s: str) -> str:
     return s if s == "fashion-mnist" else str(Path(s).expanduser())
 
 
+def guide_source(s: str) -> str:
+    p = Path(s).expanduser()
+    if not (p.is_dir() or (p.suffix == ".safetensors" and p.is_file())):
+        raise argparse.ArgumentTypeError(f"a prior directory or an EMA .safetensors file, got {s!r}")
+    return str(p)
+
+
 def _list_of(name: str, allowed, value: str) -> list[str]:
     items = [v.strip() for v in value.split(",") if v.strip()]
     bad = [v for v in items if v not in allowed]

@@ -17,8 +17,8 @@ from diffusers import DDPMScheduler, UNet2DModel
 from safetensors.torch import load_file
 from tqdm import tqdm
 
-from ..models.prior import EpsilonPrior, load_prior, sample_prior
-from ..models.zoo import _path, load_classifier
+from ..models.prior import EpsilonPrior, sample_prior
+from ..models.zoo import load_classifier, load_image_prior
 from .broken import BrokenCheck
 from .grid import save_grid
 from .metrics import FID_NAME
@@ -110,15 +110,19 @@ def main(args) -> int:
                                  args.curve_every)
         print(f"  wrote {out / 'prior_curve.png'}")
     else:
-        prior, sched = load_prior(_path(args.prior))
+        prior, sched = load_image_prior(args.prior, autoguide=not args.no_autoguide)
+        w = getattr(prior, "weight", None)
         m, x = score(prior, sched, args.n, args.steps, realism, check, seed=args.seed, mirror=mirror)
-        report["prior"] = {"name": str(args.prior), "samples": args.n, "ddim_steps": args.steps, **m}
-        print(f"  {args.prior}: {args.n} samples, DDIM {args.steps}: FID {m['fid_ref']:.2f} "
+        report["prior"] = {"name": str(args.prior), "samples": args.n, "ddim_steps": args.steps, "autoguidance": w, **m}
+        tag = f"autoguided, w = {w:g}" if w else "unguided"
+        cost = ", 2 network evaluations per step" if w else ""
+        print(f"  {args.prior} ({tag}{cost}): {args.n} samples, DDIM {args.steps}: FID {m['fid_ref']:.2f} "
               f"({m['fid_ref'] / floor['fid_ref']:.1f}× floor)  KID {m['kid_ref']:.4f} ± {m['kid_ref_std']:.4f}  "
               f"broken {100 * m['broken']:.1f} %  mirrored {100 * m['mirrored']:.1f} %  class-share TV {m['class_tv']:.3f}")
         flags = check.flags(x[:64])["any"]
-        grid = save_grid(x[:64], out / "prior_samples.png", title=f"{args.prior}: 64 of {args.n} DDIM-{args.steps} "
-                         f"samples ({int(flags.sum())} flagged broken)",
+        grid = save_grid(x[:64], out / "prior_samples.png",
+                         title=f"{args.prior} ({tag}): 64 of {args.n} DDIM-{args.steps} samples"
+                         f" ({int(flags.sum())} flagged broken)",
                          captions=["BROKEN" if f else "" for f in flags.tolist()])
         print(f"  wrote {grid}")
     out.mkdir(parents=True, exist_ok=True)

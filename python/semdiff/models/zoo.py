@@ -8,7 +8,7 @@ from pathlib import Path
 from ..paths import models_dir, user_models_dir
 from .classifier import ClassifierConfig, FashionClassifier
 from .jscc import JSCCCodec, JSCCConfig
-from .prior import load_prior
+from .autoguide import load_guided
 from .store import ModelFileError, load_state_into, read_config
 from .symbol_prior import SymbolPriorConfig, SymbolScoreNet
 
@@ -102,8 +102,9 @@ def load_inn(name: str | Path = "inn_fmnist"):
     return load_state_into(_build(p, lambda: CondINN(cfg)), p).eval()
 
 
-def load_image_prior(name: str | Path = "prior_fmnist"):
-    return load_prior(_path(name))
+def load_image_prior(name: str | Path = "prior_fmnist", autoguide: bool = True):
+    """The image prior as an ε-predictor, autoguided when its directory carries a guide (``autoguide.py``)."""
+    return load_guided(_path(name), autoguide=autoguide)
 
 
 def load_diffjscc(name: str | Path = "diffjscc_fmnist", fallback_prior=None):

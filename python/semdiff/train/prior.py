@@ -17,6 +17,7 @@ import torch
 from safetensors.torch import save_file
 
 from ..data import load_dataset
+from ..models.autoguide import drop_guide, save_guide
 from ..models.prior import make_scheduler, make_unet, save_prior
 from ..models.store import register
 from .loop import Run, infinite_batches
@@ -52,7 +53,8 @@ def _indexed(snap: Path, step: int) -> bool:
 def train_prior(out: Path, run_dir: Path, data: str = "fashion-mnist", steps: int = 60000, batch: int = 64,
                 lr: float | None = None, seed: int = 0, resume: bool = False, recipe: str = "v",
                 image_size: int = 32, channels: int = 1, ckpt_every: int = 500, snapshot_every: int = 0,
-                ema_decay: float = 0.999, command: str = "", new_cycle: bool = False) -> Run:
+                ema_decay: float = 0.999, command: str = "", new_cycle: bool = False, guide: Path | None = None,
+                guide_weight: float = 1.5) -> Run:
     if recipe not in RECIPES:
         raise ValueError(f"recipe must be one of {sorted(RECIPES)}, got {recipe!r}")
     rc = RECIPES[recipe]
@@ -73,7 +75,10 @@ def train_prior(out: Path, run_dir: Path, data: str = "fashion-mnist", steps: in
     def export(r: Run):
         ema_model = copy.deepcopy(r.model)
         r.ema.copy_to(ema_model)
+        drop_guide(out)   # a guide left from an earlier export was chosen for another model
         files = save_prior(out, ema_model, sched)
+        if guide:
+            files += save_guide(out, ema_model, Path(guide), guide_weight, note=f"guide of the prior at step {r.step}")
         register(files, command or "gr-semdiff train prior", directory=Path(out).parent, step=r.step, kind="prior",
                  recipe=recipe)
         snap = Path(r.dir) / "snapshots"
