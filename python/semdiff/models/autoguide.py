@@ -26,13 +26,18 @@ GUIDE_DIR = "autoguide"
 GUIDANCE = "guidance.json"
 
 
+def valid_weight(w: float) -> bool:
+    """w = 1 is the prior alone; below it would guide towards the weaker model."""
+    return 1.0 <= w < 10.0
+
+
 class AutoguidedPrior(EpsilonPrior):
     """ε = ε_guide + w (ε_prior − ε_guide). ``inner`` stays the prior's own UNet (DiffJSCC's control
     module attaches to it, unguided); ``guide`` is the weaker UNet, ``weight`` is w (1: the prior alone)."""
 
     def __init__(self, unet: UNet2DModel, guide: UNet2DModel, scheduler: DDPMScheduler, weight: float):
         super().__init__(unet, scheduler)
-        if not (weight >= 1.0 and weight < 10.0):
+        if not valid_weight(weight):
             raise ModelFileError(f"autoguidance weight must be in [1, 10), got {weight!r}")
         if guide.config.in_channels != unet.config.in_channels or guide.config.sample_size != unet.config.sample_size:
             raise ModelFileError("the autoguidance guide does not take the prior's image shape")
@@ -86,7 +91,7 @@ def save_guide(directory: Path, prior: UNet2DModel, source: Path, weight: float,
     (a training snapshot or checkpoint) or a diffusers prior directory. Returns the files written."""
     import copy
     source = Path(source)
-    if not (weight >= 1.0 and weight < 10.0):
+    if not valid_weight(weight):
         raise ValueError(f"--guide-weight must be in [1, 10), got {weight}")
     if source.is_dir():
         guide = UNet2DModel.from_pretrained(source, local_files_only=True, use_safetensors=True,
